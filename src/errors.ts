@@ -1,0 +1,41 @@
+/**
+ * Named errors for everything a user can cause. Each message says which operation failed,
+ * which argument was wrong, what was expected and what came instead.
+ */
+export class SparseCouplingError extends Error {
+  override name = 'SparseCouplingError';
+}
+
+/** Shapes that do not fit the operation (`matmul: a is [2,3] but b is [4,5]`). */
+export class ShapeError extends SparseCouplingError {
+  override name = 'ShapeError';
+}
+
+/** A value of the wrong element type (a Float64Array where float32 data was expected). */
+export class DTypeError extends SparseCouplingError {
+  override name = 'DTypeError';
+}
+
+/** An index outside the valid range (embedding ids, targets, axes). */
+export class IndexError extends SparseCouplingError {
+  override name = 'IndexError';
+}
+
+/** Misuse of automatic differentiation (backward twice, backward from a non-scalar). */
+export class AutogradError extends SparseCouplingError {
+  override name = 'AutogradError';
+}
+
+/** A kernel backend that cannot be used (unknown name, native addon not built). */
+export class BackendError extends SparseCouplingError {
+  override name = 'BackendError';
+}
+
+/** A bad argument that is not a shape, type or index problem (negative probability, NaN size). */
+export class ArgumentError extends SparseCouplingError {
+  override name = 'ArgumentError';
+}
+
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

@@ -1,0 +1,159 @@
+/**
+ * The `native` backend: C kernels in a Node-API addon, on the tensors' own memory.
+ *
+ * Ops check user input before calling a kernel. This wrapper adds a second, O(1) guard: each
+ * array must be at least as long as the sizes passed with it, so a bug in an op becomes an
+ * exception here rather than an out-of-bounds write in C.
+ */
+import { BackendError } from '../../errors.ts';
+import { MAX_RANK, type Backend } from '../backend.ts';
+import type { NativeAddon } from './load.ts';
+
+function need(kernel: string, arg: string, arr: { length: number } | null, n: number): void {
+  if (arr === null) return;
+  if (!(n >= 0) || arr.length < n) {
+    throw new BackendError(`native ${kernel}: ${arg} has ${arr.length} elements, needs ${n}`);
+  }
+}
+
+/** Largest flat offset + 1 reached by strided access over shape (0 if the shape is empty). */
+function extent(shape: Int32Array, strides: Int32Array, offset = 0): number {
+  let hi = offset;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 0) return 0;
+    if (strides[d] < 0) return Infinity;
+    hi += (shape[d] - 1) * strides[d];
+  }
+  return hi + 1;
+}
+
+function rankOk(kernel: string, shape: Int32Array, ...strides: Int32Array[]): void {
+  if (shape.length > MAX_RANK || strides.some((s) => s.length !== shape.length)) {
+    throw new BackendError(`native ${kernel}: rank ${shape.length} shape with strides of ranks ${strides.map((s) => s.length).join(',')}`);
+  }
+}
+
+export function makeNativeBackend(addon: NativeAddon): Backend {
+  return {
+    name: 'native',
+    threads: () => addon.threads(),
+    setThreads: (n) => addon.setThreads(n),
+    gemm(M, N, K, alpha, A, lda, transA, B, ldb, transB, beta, C, ldc) {
+      if (M > 0 && N > 0 && K > 0) {
+        need('gemm', 'A', A, transA ? (K - 1) * lda + M : (M - 1) * lda + K);
+        need('gemm', 'B', B, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N);
+      }
+      if (M > 0 && N > 0) need('gemm', 'C', C, (M - 1) * ldc + N);
+      addon.gemm(M, N, K, alpha, A, lda, transA, B, ldb, transB, beta, C, ldc);
+    },
+    unary(op, x, out, n, p0, p1) {
+      need('unary', 'x', x, n);
+      need('unary', 'out', out, n);
+      addon.unary(op, x, out, n, p0, p1);
+    },
+    unaryBackward(op, x, y, dy, dx, n, p0, p1) {
+      for (const [name, a] of [['x', x], ['y', y], ['dy', dy], ['dx', dx]] as const) need('unaryBackward', name, a, n);
+      addon.unaryBackward(op, x, y, dy, dx, n, p0, p1);
+    },
+    binary(op, a, as, b, bs, out, shape) {
+      rankOk('binary', shape, as, bs);
+      need('binary', 'a', a, extent(shape, as));
+      need('binary', 'b', b, extent(shape, bs));
+      need('binary', 'out', out, shape.reduce((x, y) => x * y, 1));
+      addon.binary(op, a, as, b, bs, out, shape);
+    },
+    where(c, cs, a, as, b, bs, out, shape) {
+      rankOk('where', shape, cs, as, bs);
+      need('where', 'cond', c, extent(shape, cs));
+      need('where', 'a', a, extent(shape, as));
+      need('where', 'b', b, extent(shape, bs));
+      need('where', 'out', out, shape.reduce((x, y) => x * y, 1));
+      addon.where(c, cs, a, as, b, bs, out, shape);
+    },
+    stridedCopy(src, so, ss, dst, dof, ds, shape) {
+      rankOk('stridedCopy', shape, ss, ds);
+      need('stridedCopy', 'src', src, extent(shape, ss, so));
+      need('stridedCopy', 'dst', dst, extent(shape, ds, dof));
+      addon.stridedCopy(src, so, ss, dst, dof, ds, shape);
+    },
+    reduce(op, x, outer, r, inner, out, argmax) {
+      need('reduce', 'x', x, outer * r * inner);
+      need('reduce', 'out', out, outer * inner);
+      need('reduce', 'argmax', argmax, outer * inner);
+      addon.reduce(op, x, outer, r, inner, out, argmax);
+    },
+    reduceMaxBackward(dy, argmax, outer, r, inner, dx) {
+      need('reduceMaxBackward', 'dy', dy, outer * inner);
+      need('reduceMaxBackward', 'argmax', argmax, outer * inner);
+      need('reduceMaxBackward', 'dx', dx, outer * r * inner);
+      for (let i = 0; i < outer * inner; i++) {
+        if (argmax[i] < 0 || argmax[i] >= r) throw new BackendError(`native reduceMaxBackward: argmax[${i}] = ${argmax[i]} outside [0, ${r})`);
+      }
+      addon.reduceMaxBackward(dy, argmax, outer, r, inner, dx);
+    },
+    softmax(x, out, rows, cols, log) {
+      need('softmax', 'x', x, rows * cols);
+      need('softmax', 'out', out, rows * cols);
+      addon.softmax(x, out, rows, cols, log);
+    },
+    softmaxBackward(y, dy, dx, rows, cols, log) {
+      for (const [name, a] of [['y', y], ['dy', dy], ['dx', dx]] as const) need('softmaxBackward', name, a, rows * cols);
+      addon.softmaxBackward(y, dy, dx, rows, cols, log);
+    },
+    layerNorm(x, gamma, beta, y, mean, rstd, rows, cols, eps) {
+      need('layerNorm', 'x', x, rows * cols);
+      need('layerNorm', 'y', y, rows * cols);
+      need('layerNorm', 'gamma', gamma, cols);
+      need('layerNorm', 'beta', beta, cols);
+      need('layerNorm', 'mean', mean, rows);
+      need('layerNorm', 'rstd', rstd, rows);
+      addon.layerNorm(x, gamma, beta, y, mean, rstd, rows, cols, eps);
+    },
+    layerNormBackward(x, gamma, dy, mean, rstd, dx, dgamma, dbeta, rows, cols) {
+      for (const [name, a] of [['x', x], ['dy', dy], ['dx', dx]] as const) need('layerNormBackward', name, a, rows * cols);
+      for (const [name, a] of [['gamma', gamma], ['dgamma', dgamma], ['dbeta', dbeta]] as const) need('layerNormBackward', name, a, cols);
+      need('layerNormBackward', 'mean', mean, rows);
+      need('layerNormBackward', 'rstd', rstd, rows);
+      addon.layerNormBackward(x, gamma, dy, mean, rstd, dx, dgamma, dbeta, rows, cols);
+    },
+    gatherRows(table, idx, n, cols, out) {
+      need('gatherRows', 'idx', idx, n);
+      need('gatherRows', 'out', out, n * cols);
+      const rows = cols > 0 ? table.length / cols : Infinity;
+      for (let i = 0; i < n; i++) {
+        if (!(idx[i] >= 0 && idx[i] < rows)) throw new BackendError(`native gatherRows: index ${idx[i]} outside [0, ${rows})`);
+      }
+      addon.gatherRows(table, idx, n, cols, out);
+    },
+    scatterAddRows(src, idx, n, cols, out) {
+      need('scatterAddRows', 'idx', idx, n);
+      need('scatterAddRows', 'src', src, n * cols);
+      const rows = cols > 0 ? out.length / cols : Infinity;
+      for (let i = 0; i < n; i++) {
+        if (!(idx[i] >= 0 && idx[i] < rows)) throw new BackendError(`native scatterAddRows: index ${idx[i]} outside [0, ${rows})`);
+      }
+      addon.scatterAddRows(src, idx, n, cols, out);
+    },
+    crossEntropy(logits, targets, rows, cols, ignore, loss, lse) {
+      need('crossEntropy', 'logits', logits, rows * cols);
+      need('crossEntropy', 'targets', targets, rows);
+      need('crossEntropy', 'loss', loss, rows);
+      need('crossEntropy', 'lse', lse, rows);
+      for (let i = 0; i < rows; i++) {
+        const t = targets[i];
+        if (t !== ignore && !(t >= 0 && t < cols)) throw new BackendError(`native crossEntropy: target ${t} outside [0, ${cols})`);
+      }
+      addon.crossEntropy(logits, targets, rows, cols, ignore, loss, lse);
+    },
+    crossEntropyBackward(logits, targets, lse, scale, rows, cols, ignore, dlogits) {
+      need('crossEntropyBackward', 'logits', logits, rows * cols);
+      need('crossEntropyBackward', 'dlogits', dlogits, rows * cols);
+      for (const [name, a] of [['targets', targets], ['lse', lse], ['scale', scale]] as const) need('crossEntropyBackward', name, a, rows);
+      for (let i = 0; i < rows; i++) {
+        const t = targets[i];
+        if (t !== ignore && !(t >= 0 && t < cols)) throw new BackendError(`native crossEntropyBackward: target ${t} outside [0, ${cols})`);
+      }
+      addon.crossEntropyBackward(logits, targets, lse, scale, rows, cols, ignore, dlogits);
+    },
+  };
+}
