@@ -9,7 +9,6 @@
         "native/elementwise.c",
         "native/reduce.c"
       ],
-      "cflags!": ["-O2", "-O3"],
       "cflags": [
         "-O3", "-std=c11", "-fopenmp", "-ffp-contract=fast", "-fno-math-errno",
         "-Wall", "-Wno-unused-function", "<!@(node scripts/native-arch-flags.mjs)"
