@@ -39,3 +39,8 @@ export class ArgumentError extends SparseCouplingError {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** A malformed file (safetensors header, data layout); names the file, the tensor and the rule. */
+export class FormatError extends SparseCouplingError {
+  override name = 'FormatError';
+}

@@ -32,5 +32,5 @@ export { crossEntropy, mseLoss } from './ops/loss.ts';
 export type { CrossEntropyOptions, Reduction } from './ops/loss.ts';
 
 export {
-  SparseCouplingError, ShapeError, DTypeError, IndexError, AutogradError, BackendError, ArgumentError,
+  SparseCouplingError, ShapeError, DTypeError, IndexError, AutogradError, BackendError, ArgumentError, FormatError,
 } from './errors.ts';
