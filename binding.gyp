@@ -7,7 +7,8 @@
         "native/threads.c",
         "native/gemm.c",
         "native/elementwise.c",
-        "native/reduce.c"
+        "native/reduce.c",
+        "native/optim.c"
       ],
       "cflags": [
         "-O3", "-std=c11", "-fopenmp", "-ffp-contract=fast", "-fno-math-errno",

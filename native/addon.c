@@ -262,6 +262,19 @@ static napi_value js_cross_entropy_backward(napi_env env, napi_callback_info inf
   return NULL;
 }
 
+static napi_value js_adam_step(napi_env env, napi_callback_info info) {
+  BEGIN("adamStep", 13);
+  float *p = f32(&A, 0), *g = f32(&A, 1), *m = f32(&A, 2), *v = f32(&A, 3);
+  int64_t n = num_i(&A, 4);
+  float lr = (float)num_d(&A, 5), b1 = (float)num_d(&A, 6), b2 = (float)num_d(&A, 7);
+  float eps = (float)num_d(&A, 8), wd = (float)num_d(&A, 9), bc1 = (float)num_d(&A, 10);
+  float bc2 = (float)num_d(&A, 11);
+  int dec = flag(&A, 12);
+  if (A.failed) return NULL;
+  sc_adam_step(p, g, m, v, n, lr, b1, b2, eps, wd, bc1, bc2, dec);
+  return NULL;
+}
+
 static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   BEGIN("setThreads", 1);
   int64_t n = num_i(&A, 0);
@@ -334,6 +347,7 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("scatterAddRows", js_scatter_add_rows);
   EXPORT("crossEntropy", js_cross_entropy);
   EXPORT("crossEntropyBackward", js_cross_entropy_backward);
+  EXPORT("adamStep", js_adam_step);
   EXPORT("setThreads", js_set_threads);
   EXPORT("threads", js_threads);
   EXPORT("buildInfo", js_build_info);

@@ -48,4 +48,6 @@ void sc_cross_entropy(const float *logits, const int32_t *targets, int64_t rows,
 void sc_cross_entropy_backward(const float *logits, const int32_t *targets, const float *lse,
                                const float *scale, int64_t rows, int64_t cols, int32_t ignore,
                                float *dlogits);
+void sc_adam_step(float *p, const float *g, float *m, float *v, int64_t n, float lr, float beta1,
+                  float beta2, float eps, float wd, float bc1, float bc2, int decoupled);
 #endif

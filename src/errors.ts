@@ -44,3 +44,16 @@ export function fmtShape(shape: readonly number[]): string {
 export class FormatError extends SparseCouplingError {
   override name = 'FormatError';
 }
+
+/** A state dict that does not fit a module: lists every missing, unexpected and misshapen entry. */
+export class StateDictError extends SparseCouplingError {
+  override name = 'StateDictError';
+  constructor(
+    message: string,
+    readonly missing: readonly string[],
+    readonly unexpected: readonly string[],
+    readonly mismatched: ReadonlyArray<{ name: string; expected: readonly number[]; got: readonly number[] }>,
+  ) {
+    super(message);
+  }
+}

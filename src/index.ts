@@ -31,6 +31,25 @@ export type { DropoutOptions } from './ops/dropout.ts';
 export { crossEntropy, mseLoss } from './ops/loss.ts';
 export type { CrossEntropyOptions, Reduction } from './ops/loss.ts';
 
+export { Module, Parameter, Buffer } from './nn/module.ts';
+export type { LoadReport } from './nn/module.ts';
+export { Linear, Embedding, LayerNorm, Dropout, Sequential, ReLU, GELU, SiLU, Tanh, Sigmoid } from './nn/layers.ts';
+export * as init from './nn/init.ts';
+
+export { Optimizer } from './optim/optimizer.ts';
+export type { ParamGroup, ParamsInput, OptimizerState } from './optim/optimizer.ts';
+export { SGD } from './optim/sgd.ts';
+export type { SGDOptions } from './optim/sgd.ts';
+export { Adam, AdamW } from './optim/adam.ts';
+export type { AdamOptions } from './optim/adam.ts';
+export { LRScheduler, constant, linearWarmup, cosine, stepDecay, linearDecay, chain, sequence } from './optim/schedule.ts';
+export type { Schedule } from './optim/schedule.ts';
+export { clipGradNorm } from './optim/clip.ts';
+
+export { fit } from './train/loop.ts';
+export type { FitOptions, FitResult, Metrics, TrainMetrics, EvalMetrics, StepResult } from './train/loop.ts';
+export { countCorrect, batchIndices } from './train/metrics.ts';
+
 export {
-  SparseCouplingError, ShapeError, DTypeError, IndexError, AutogradError, BackendError, ArgumentError, FormatError,
+  SparseCouplingError, ShapeError, DTypeError, IndexError, AutogradError, BackendError, ArgumentError, FormatError, StateDictError,
 } from './errors.ts';

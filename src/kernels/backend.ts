@@ -147,4 +147,15 @@ export interface Backend {
     logits: Float32Array, targets: Int32Array, lse: Float32Array, scale: Float32Array,
     rows: number, cols: number, ignoreIndex: number, dlogits: Float32Array,
   ): void;
+
+  /**
+   * One Adam/AdamW step over n values, in place (PyTorch's formulation):
+   * decoupled: p ← p·(1 − lr·wd); else g ← g + wd·p. Then m ← β1·m + (1−β1)·g,
+   * v ← β2·v + (1−β2)·g², p ← p − (lr/bc1)·m / (√v/√bc2 + eps), with bc_i = 1 − β_i^t.
+   */
+  adamStep(
+    p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
+    bc1: number, bc2: number, decoupled: boolean,
+  ): void;
 }

@@ -122,7 +122,9 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
           accumulate(acc, t, g);
           t.grad = acc.get(t)!;
         } else {
-          t.grad = g.data === grad!.data ? g.clone() : g;
+          // A gradient tensor may be shared (add passes one gradient to both inputs), and
+          // .grad is written in place by clipping and optimisers: each leaf gets its own copy.
+          t.grad = g.clone();
         }
         continue;
       }

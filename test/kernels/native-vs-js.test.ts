@@ -260,3 +260,20 @@ describe('native vs js: gather, scatter, cross-entropy', () => {
     }
   });
 });
+
+describe('native vs js: optimiser update', () => {
+  it('adamStep, coupled and decoupled decay, odd sizes', () => {
+    withThreads(() => {
+      for (const n of [0, 1, 17, 100003]) {
+        for (const decoupled of [false, true]) {
+          const p0 = rnd(n), grad = rnd(n), m0 = rnd(n, 0.1), v0 = rnd(n).map(Math.abs);
+          const [[pr, mr, vr], [pc, mc, vc]] = both(() => [p0.slice(), m0.slice(), v0.slice()], (k, [p, m, v]) =>
+            k.adamStep(p, grad, m, v, n, 1e-2, 0.9, 0.999, 1e-8, 0.05, 1 - 0.9 ** 3, 1 - 0.999 ** 3, decoupled));
+          assertClose(pc, pr, 1e-6, 1e-7, 'adam p');
+          assertClose(mc, mr, 1e-6, 1e-7, 'adam m');
+          assertClose(vc, vr, 1e-6, 1e-7, 'adam v');
+        }
+      }
+    });
+  });
+});

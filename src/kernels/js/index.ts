@@ -8,6 +8,7 @@ import { gemm } from './gemm.ts';
 import { gatherRows, scatterAddRows } from './index-ops.ts';
 import { crossEntropy, crossEntropyBackward } from './loss.ts';
 import { layerNorm, layerNormBackward } from './norm.ts';
+import { adamStep } from './optim.ts';
 import { reduce, reduceMaxBackward } from './reduce.ts';
 import { softmax, softmaxBackward } from './softmax.ts';
 import { stridedCopy } from './strided.ts';
@@ -32,4 +33,5 @@ export const jsBackend: Backend = {
   scatterAddRows,
   crossEntropy,
   crossEntropyBackward,
+  adamStep,
 };

@@ -155,5 +155,9 @@ export function makeNativeBackend(addon: NativeAddon): Backend {
       }
       addon.crossEntropyBackward(logits, targets, lse, scale, rows, cols, ignore, dlogits);
     },
+    adamStep(p, g, m, v, n, lr, beta1, beta2, eps, wd, bc1, bc2, decoupled) {
+      for (const [name, a] of [['p', p], ['g', g], ['m', m], ['v', v]] as const) need('adamStep', name, a, n);
+      addon.adamStep(p, g, m, v, n, lr, beta1, beta2, eps, wd, bc1, bc2, decoupled);
+    },
   };
 }

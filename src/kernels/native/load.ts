@@ -22,6 +22,7 @@ export interface NativeAddon {
   scatterAddRows(...a: unknown[]): void;
   crossEntropy(...a: unknown[]): void;
   crossEntropyBackward(...a: unknown[]): void;
+  adamStep(...a: unknown[]): void;
   setThreads(n: number): void;
   threads(): number;
   buildInfo(): { simd: string; openmp: number; maxThreads: number };
