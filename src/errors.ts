@@ -57,3 +57,8 @@ export class StateDictError extends SparseCouplingError {
     super(message);
   }
 }
+
+/** An invalid connection pattern: sizes, index ranges, unsorted or duplicate indices. */
+export class TopologyError extends SparseCouplingError {
+  override name = 'TopologyError';
+}
