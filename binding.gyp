@@ -8,10 +8,11 @@
         "native/gemm.c",
         "native/elementwise.c",
         "native/reduce.c",
-        "native/optim.c"
+        "native/optim.c",
+        "native/sparse.c"
       ],
       "cflags": [
-        "-O3", "-std=c11", "-fopenmp", "-ffp-contract=fast", "-fno-math-errno",
+        "-O3", "-std=c11", "-fopenmp", "-ffp-contract=fast", "-fno-math-errno", "-fno-trapping-math",
         "-Wall", "-Wno-unused-function", "<!@(node scripts/native-arch-flags.mjs)"
       ],
       "ldflags": ["-fopenmp"],

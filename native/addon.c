@@ -275,6 +275,78 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_spmm(napi_env env, napi_callback_info info) {
+  BEGIN("spmm", 8);
+  int64_t rows = num_i(&A, 0);
+  int32_t *ptr = i32(&A, 1), *ind = i32(&A, 2);
+  float *vals = f32n(&A, 3);
+  int64_t heads = num_i(&A, 4), dim = num_i(&A, 5);
+  float *x = f32(&A, 6), *y = f32(&A, 7);
+  if (A.failed) return NULL;
+  sc_spmm(rows, ptr, ind, vals, heads, dim, x, y);
+  return NULL;
+}
+
+static napi_value js_sddmm(napi_env env, napi_callback_info info) {
+  BEGIN("sddmm", 8);
+  int64_t rows = num_i(&A, 0);
+  int32_t *ptr = i32(&A, 1), *ind = i32(&A, 2);
+  float *a = f32(&A, 3), *b = f32(&A, 4);
+  int64_t heads = num_i(&A, 5), dim = num_i(&A, 6);
+  float *o = f32(&A, 7);
+  if (A.failed) return NULL;
+  sc_sddmm(rows, ptr, ind, a, b, heads, dim, o);
+  return NULL;
+}
+
+static napi_value js_edge_softmax(napi_env env, napi_callback_info info) {
+  BEGIN("edgeSoftmax", 5);
+  int64_t rows = num_i(&A, 0);
+  int32_t *ptr = i32(&A, 1);
+  int64_t heads = num_i(&A, 2);
+  float *s = f32(&A, 3), *o = f32(&A, 4);
+  if (A.failed) return NULL;
+  sc_edge_softmax(rows, ptr, heads, s, o);
+  return NULL;
+}
+
+static napi_value js_edge_softmax_backward(napi_env env, napi_callback_info info) {
+  BEGIN("edgeSoftmaxBackward", 6);
+  int64_t rows = num_i(&A, 0);
+  int32_t *ptr = i32(&A, 1);
+  int64_t heads = num_i(&A, 2);
+  float *y = f32(&A, 3), *dy = f32(&A, 4), *dx = f32(&A, 5);
+  if (A.failed) return NULL;
+  sc_edge_softmax_backward(rows, ptr, heads, y, dy, dx);
+  return NULL;
+}
+
+static napi_value js_segment_reduce(napi_env env, napi_callback_info info) {
+  BEGIN("segmentReduce", 8);
+  int op = (int)num_i(&A, 0);
+  int64_t rows = num_i(&A, 1);
+  int32_t *ptr = i32(&A, 2), *gather = i32n(&A, 3);
+  float *x = f32(&A, 4);
+  int64_t F = num_i(&A, 5);
+  float *o = f32(&A, 6);
+  int32_t *am = i32n(&A, 7);
+  if (A.failed) return NULL;
+  sc_segment_reduce(op, rows, ptr, gather, x, F, o, am);
+  return NULL;
+}
+
+static napi_value js_segment_max_backward(napi_env env, napi_callback_info info) {
+  BEGIN("segmentMaxBackward", 6);
+  int64_t rows = num_i(&A, 0);
+  int32_t *gather = i32n(&A, 1), *am = i32(&A, 2);
+  float *dout = f32(&A, 3);
+  int64_t F = num_i(&A, 4);
+  float *dx = f32(&A, 5);
+  if (A.failed) return NULL;
+  sc_segment_max_backward(rows, gather, am, dout, F, dx);
+  return NULL;
+}
+
 static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   BEGIN("setThreads", 1);
   int64_t n = num_i(&A, 0);
@@ -348,6 +420,12 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("crossEntropy", js_cross_entropy);
   EXPORT("crossEntropyBackward", js_cross_entropy_backward);
   EXPORT("adamStep", js_adam_step);
+  EXPORT("spmm", js_spmm);
+  EXPORT("sddmm", js_sddmm);
+  EXPORT("edgeSoftmax", js_edge_softmax);
+  EXPORT("edgeSoftmaxBackward", js_edge_softmax_backward);
+  EXPORT("segmentReduce", js_segment_reduce);
+  EXPORT("segmentMaxBackward", js_segment_max_backward);
   EXPORT("setThreads", js_set_threads);
   EXPORT("threads", js_threads);
   EXPORT("buildInfo", js_build_info);

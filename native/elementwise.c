@@ -1,32 +1,33 @@
 /* Elementwise kernels: unary functions, broadcast binary ops and where. */
 #include <math.h>
 #include "kernels.h"
+#include "vmath.h"
 
 /* Same erf fit as src/kernels/js/elementwise.ts (abs. error < 1.2e-7). */
-static double sc_erf(double x) {
-  double z = fabs(x);
-  double t = 1.0 / (1.0 + 0.5 * z);
-  double r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-             t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-             t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? 1.0 - r : r - 1.0;
+static inline float sc_erf(float x) {
+  float z = fabsf(x);
+  float t = 1.0f / (1.0f + 0.5f * z);
+  float r = t * sc_expf(-z * z - 1.26551223f + t * (1.00002368f + t * (0.37409196f + t * (0.09678418f +
+             t * (-0.18628806f + t * (0.27886807f + t * (-1.13520398f + t * (1.48851587f +
+             t * (-0.82215223f + t * 0.17087277f)))))))));
+  return x >= 0 ? 1.0f - r : r - 1.0f;
 }
 
 static inline float sc_sigmoid(float x) {
-  if (x >= 0) return 1.0f / (1.0f + expf(-x));
-  float e = expf(x);
+  if (x >= 0) return 1.0f / (1.0f + sc_expf(-x));
+  float e = sc_expf(x);
   return e / (1.0f + e);
 }
 
 static inline float unary1(int op, float x, float p0, float p1) {
   switch (op) {
     case SC_NEG: return -x;
-    case SC_EXP: return expf(x);
+    case SC_EXP: return sc_expf(x);
     case SC_LOG: return logf(x);
     case SC_SQRT: return sqrtf(x);
     case SC_ABS: return fabsf(x);
     case SC_RELU: return x > 0 ? x : 0.0f;
-    case SC_GELU: return (float)(0.5 * x * (1.0 + sc_erf(x * 0.7071067811865476)));
+    case SC_GELU: return 0.5f * x * (1.0f + sc_erf(x * 0.70710678f));
     case SC_SILU: return x * sc_sigmoid(x);
     case SC_TANH: return tanhf(x);
     case SC_SIGMOID: return sc_sigmoid(x);
@@ -46,8 +47,7 @@ static inline float deriv1(int op, float x, float y, float p0, float p1) {
     case SC_ABS: return x > 0 ? 1.0f : (x < 0 ? -1.0f : 0.0f);
     case SC_RELU: return x > 0 ? 1.0f : 0.0f;
     case SC_GELU:
-      return (float)(0.5 * (1.0 + sc_erf(x * 0.7071067811865476)) +
-                     x * 0.3989422804014327 * exp(-0.5 * (double)x * x));
+      return 0.5f * (1.0f + sc_erf(x * 0.70710678f)) + x * 0.39894228f * sc_expf(-0.5f * x * x);
     case SC_SILU: {
       float s = sc_sigmoid(x);
       return s * (1.0f + x * (1.0f - s));
@@ -61,29 +61,42 @@ static inline float deriv1(int op, float x, float y, float p0, float p1) {
   return NAN;
 }
 
-void sc_unary(int op, const float *x, float *out, int64_t n, float p0, float p1) {
-  int nt = sc_threads_for(op <= SC_ABS || op == SC_RELU || op == SC_CLAMP || op == SC_AFFINE ? n : 8 * n);
-  /* The switch is hoisted by the compiler for the cheap ops (one loop per case). */
-  switch (op) {
-    case SC_RELU:
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-      for (int64_t i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0.0f;
-      return;
-    case SC_AFFINE:
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-      for (int64_t i = 0; i < n; i++) out[i] = x[i] * p0 + p1;
-      return;
-    default:
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-      for (int64_t i = 0; i < n; i++) out[i] = unary1(op, x[i], p0, p1);
+/* One loop per op (the switch is outside the loop) so each loop can vectorise. */
+#define PER_OP(nt, n, EXPR_OF_OP)                                                  \
+  switch (op) {                                                                    \
+    case SC_NEG: EXPR_OF_OP(SC_NEG); break;                                        \
+    case SC_EXP: EXPR_OF_OP(SC_EXP); break;                                        \
+    case SC_LOG: EXPR_OF_OP(SC_LOG); break;                                        \
+    case SC_SQRT: EXPR_OF_OP(SC_SQRT); break;                                      \
+    case SC_ABS: EXPR_OF_OP(SC_ABS); break;                                        \
+    case SC_RELU: EXPR_OF_OP(SC_RELU); break;                                      \
+    case SC_GELU: EXPR_OF_OP(SC_GELU); break;                                      \
+    case SC_SILU: EXPR_OF_OP(SC_SILU); break;                                      \
+    case SC_TANH: EXPR_OF_OP(SC_TANH); break;                                      \
+    case SC_SIGMOID: EXPR_OF_OP(SC_SIGMOID); break;                                \
+    case SC_POW: EXPR_OF_OP(SC_POW); break;                                        \
+    case SC_CLAMP: EXPR_OF_OP(SC_CLAMP); break;                                    \
+    case SC_AFFINE: EXPR_OF_OP(SC_AFFINE); break;                                  \
   }
+
+void sc_unary(int op, const float *x, float *out, int64_t n, float p0, float p1) {
+  int cheap = op <= SC_ABS || op == SC_RELU || op == SC_CLAMP || op == SC_AFFINE;
+  int nt = sc_threads_for(cheap ? n : 8 * n);
+#define FWD(OP) SC_PARALLEL_RANGE(nt, n, lo, hi, {                              \
+    for (int64_t i = lo; i < hi; i++) out[i] = unary1(OP, x[i], p0, p1);           \
+  })
+  PER_OP(nt, n, FWD)
+#undef FWD
 }
 
 void sc_unary_backward(int op, const float *x, const float *y, const float *dy, float *dx,
                        int64_t n, float p0, float p1) {
   int nt = sc_threads_for(4 * n);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-  for (int64_t i = 0; i < n; i++) dx[i] = dy[i] * deriv1(op, x[i], y[i], p0, p1);
+#define BWD(OP) SC_PARALLEL_RANGE(nt, n, lo, hi, {                              \
+    for (int64_t i = lo; i < hi; i++) dx[i] = dy[i] * deriv1(OP, x[i], y[i], p0, p1); \
+  })
+  PER_OP(nt, n, BWD)
+#undef BWD
 }
 
 /* Strided iteration: the last axis is the inner loop, the others are walked as an odometer.

@@ -3,20 +3,23 @@
  * Structure (GotoBLAS/BLIS style, written for row-major C with SIMD vectors
  * running along N):
  *
- *   for jc in N step NC            B block  (KC x NC, packed once, lives in L2)
+ *   for ic in M step MC
  *     for pc in K step KC
- *       pack B block into NR-wide micro-panels  b[k*NR + j]
- *       for ir in M step MR
- *         pack A micro-panel (MR x KC)   a[k*MR + r]   (stays in L1)
- *         for jr in NC step NR
- *           micro-kernel: MR x NR tile of C += A-panel * B-micro-panel
+ *       pack A block (MC x KC) into MR-row micro-panels   a[k*MR + r]
+ *       for jc in N step NC
+ *         pack B block (KC x NC) into NR-wide micro-panels  b[k*NR + j]
+ *         for ir in MC step MR            A micro-panel (12x256 = 12 KiB) in L1
+ *           for jr in NC step NR          B micro-panels stream from L2
+ *             micro-kernel: MR x NR tile of C (+)= A-panel * B-panel
  *
- * The A micro-panel (12 x 384 floats = 18 KiB) is reused from L1 across the
- * whole jr loop; B micro-panels (384 x 32 floats = 48 KiB) stream from the
- * L2-resident B block.  Both A and B are packed with zero padding up to MR/NR,
- * so the kernel never branches on edges; only the store of a partial tile
- * goes through a small scratch tile.  Transposed operands are handled in the
- * packing routines, so the caller never pays for an explicit transpose.
+ * KC=256 / NC=1024: the B block (1 MiB) stays in the 2 MiB L2, the A
+ * micro-panel in the 48 KiB L1d.  Sources of the *next* block and the next C
+ * tile are software-prefetched between kernel calls, because rows lda/ldb
+ * apart defeat the hardware streamer (it stops at 4 KiB pages).  Both A and B
+ * are zero padded to MR/NR, so the kernel never branches on edges; only the
+ * store of a partial tile goes through a small scratch tile.  Transposed
+ * operands are handled in the packing routines, so the caller never pays for
+ * an explicit transpose.
  *
  * Vector width is chosen at compile time: AVX-512 (16 floats, 12x32 tile:
  * 24 zmm accumulators + 2 B vectors, A broadcast from memory), AVX/AVX2
@@ -76,9 +79,11 @@
 
 #define SC_NR (SC_VL * SC_NV)
 
-/* KC: depth of one packed block.  A micro-panel (MR*KC*4 = 18 KiB for 12x384)
-   sits in the 48 KiB L1d together with the B micro-panel being streamed.
-   NC: B block of KC*NC*4 bytes (384*1024*4 = 1.5 MiB) fits in the 2 MiB L2. */
+/* KC: depth of one packed block.  A micro-panel (MR*KC*4 = 12 KiB) sits in
+   the 48 KiB L1d next to the 32 KiB B micro-panel being streamed.  NC: B block
+   of KC*NC*4 = 1 MiB fits in the 2 MiB L2.  MC: A block rows (1 MiB), packed
+   once per KC step and reused for every NC block.  (Measured sweep: KC 192..512,
+   NC 256..2048; 256/1024 was best for both 1024^3 and 256x4096x4096.) */
 #ifndef SC_KC
 #define SC_KC 256
 #endif

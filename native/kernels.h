@@ -12,12 +12,33 @@ enum sc_unary { SC_NEG, SC_EXP, SC_LOG, SC_SQRT, SC_ABS, SC_RELU, SC_GELU, SC_SI
                 SC_SIGMOID, SC_POW, SC_CLAMP, SC_AFFINE };
 enum sc_binary { SC_ADD, SC_SUB, SC_MUL, SC_DIV };
 enum sc_reduce { SC_SUM, SC_MAX };
+enum sc_segment { SC_SEG_SUM, SC_SEG_MEAN, SC_SEG_MAX };
 
 /* Thread count used by every kernel (set from TypeScript). */
 extern int sc_threads;
 /* Threads to use for `work` units of roughly one nanosecond each: 1 below ~50 µs of work,
  * because an OpenMP fork/join costs more than it saves there. */
 int sc_threads_for(int64_t work);
+
+/* Run BODY over [lo, hi) ranges of [0, n) split evenly over nt threads (serially when nt is 1):
+ * a plain loop in BODY vectorises, and each index is always handled by the same range. */
+#ifdef _OPENMP
+#include <omp.h>
+#define SC_PARALLEL_RANGE(nt, n, lo, hi, ...)                                  \
+  do {                                                                         \
+    if ((nt) <= 1) { int64_t lo = 0, hi = (n); __VA_ARGS__ }                   \
+    else {                                                                     \
+      _Pragma("omp parallel num_threads(nt)")                                  \
+      {                                                                        \
+        int64_t t_ = omp_get_thread_num(), k_ = omp_get_num_threads();         \
+        int64_t lo = (n) * t_ / k_, hi = (n) * (t_ + 1) / k_;                  \
+        __VA_ARGS__                                                            \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+#else
+#define SC_PARALLEL_RANGE(nt, n, lo, hi, ...) do { int64_t lo = 0, hi = (n); __VA_ARGS__ } while (0)
+#endif
 
 void sc_unary(int op, const float *x, float *out, int64_t n, float p0, float p1);
 void sc_unary_backward(int op, const float *x, const float *y, const float *dy, float *dx,
@@ -50,4 +71,16 @@ void sc_cross_entropy_backward(const float *logits, const int32_t *targets, cons
                                float *dlogits);
 void sc_adam_step(float *p, const float *g, float *m, float *v, int64_t n, float lr, float beta1,
                   float beta2, float eps, float wd, float bc1, float bc2, int decoupled);
+void sc_spmm(int64_t rows, const int32_t *indptr, const int32_t *indices, const float *values,
+             int64_t heads, int64_t dim, const float *X, float *Y);
+void sc_sddmm(int64_t rows, const int32_t *indptr, const int32_t *indices, const float *A,
+              const float *B, int64_t heads, int64_t dim, float *out);
+void sc_edge_softmax(int64_t rows, const int32_t *indptr, int64_t heads, const float *scores,
+                     float *out);
+void sc_edge_softmax_backward(int64_t rows, const int32_t *indptr, int64_t heads, const float *y,
+                              const float *dy, float *dx);
+void sc_segment_reduce(int op, int64_t rows, const int32_t *indptr, const int32_t *gather,
+                       const float *X, int64_t F, float *out, int32_t *argmax);
+void sc_segment_max_backward(int64_t rows, const int32_t *gather, const int32_t *argmax,
+                             const float *dout, int64_t F, float *dx);
 #endif

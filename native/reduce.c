@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "kernels.h"
+#include "vmath.h"
 
 void sc_reduce(int op, const float *x, int64_t outer, int64_t r, int64_t inner, float *out,
                int32_t *argmax) {
@@ -67,11 +68,11 @@ void sc_softmax(const float *x, float *out, int64_t rows, int64_t cols, int log)
     for (int64_t j = 0; j < cols; j++) if (p[j] > max) max = p[j];
     double sum = 0;
     if (log) {
-      for (int64_t j = 0; j < cols; j++) sum += expf(p[j] - max);
+      for (int64_t j = 0; j < cols; j++) sum += sc_expf(p[j] - max);
       float lse = max + (float)logf((float)sum);
       for (int64_t j = 0; j < cols; j++) q[j] = p[j] - lse;
     } else {
-      for (int64_t j = 0; j < cols; j++) { float e = expf(p[j] - max); q[j] = e; sum += e; }
+      for (int64_t j = 0; j < cols; j++) { float e = sc_expf(p[j] - max); q[j] = e; sum += e; }
       float inv = (float)(1.0 / sum);
       for (int64_t j = 0; j < cols; j++) q[j] *= inv;
     }
@@ -88,7 +89,7 @@ void sc_softmax_backward(const float *y, const float *dy, float *dx, int64_t row
     double s = 0;
     if (log) {
       for (int64_t j = 0; j < cols; j++) s += pd[j];
-      for (int64_t j = 0; j < cols; j++) px[j] = pd[j] - expf(py[j]) * (float)s;
+      for (int64_t j = 0; j < cols; j++) px[j] = pd[j] - sc_expf(py[j]) * (float)s;
     } else {
       for (int64_t j = 0; j < cols; j++) s += (double)py[j] * pd[j];
       for (int64_t j = 0; j < cols; j++) px[j] = py[j] * (pd[j] - (float)s);
@@ -181,7 +182,7 @@ void sc_cross_entropy(const float *logits, const int32_t *targets, int64_t rows,
     float max = -INFINITY;
     for (int64_t j = 0; j < cols; j++) if (p[j] > max) max = p[j];
     double sum = 0;
-    for (int64_t j = 0; j < cols; j++) sum += expf(p[j] - max);
+    for (int64_t j = 0; j < cols; j++) sum += sc_expf(p[j] - max);
     float l = max + logf((float)sum);
     lse[i] = l;
     int32_t t = targets[i];
@@ -200,6 +201,6 @@ void sc_cross_entropy_backward(const float *logits, const int32_t *targets, cons
     int32_t t = targets[i];
     if (t == ignore) { memset(d, 0, sizeof(float) * (size_t)cols); continue; }
     float s = scale[i], l = lse[i];
-    for (int64_t j = 0; j < cols; j++) d[j] = s * (expf(p[j] - l) - (j == t ? 1.0f : 0.0f));
+    for (int64_t j = 0; j < cols; j++) d[j] = s * (sc_expf(p[j] - l) - (j == t ? 1.0f : 0.0f));
   }
 }

@@ -51,5 +51,20 @@ export type { FitOptions, FitResult, Metrics, TrainMetrics, EvalMetrics, StepRes
 export { countCorrect, batchIndices } from './train/metrics.ts';
 
 export {
-  SparseCouplingError, ShapeError, DTypeError, IndexError, AutogradError, BackendError, ArgumentError, FormatError, StateDictError,
+  parseSafetensors, readSafetensors, toFloat32, toInt32, toTensor,
+  serializeSafetensors, writeSafetensors, DEFAULT_MAX_HEADER_BYTES,
+} from './io/safetensors.ts';
+export type {
+  SafetensorsDType, TensorEntry, SafetensorsFile, SafetensorsReadOptions, ToFloat32Options,
+  WritableTensor, TensorsToWrite,
+} from './io/safetensors.ts';
+export { atomicWriteFile } from './io/atomic.ts';
+
+export { Topology } from './topology/topology.ts';
+export type { BlockView } from './topology/topology.ts';
+export { spmm, sddmm, edgeSoftmax, segmentReduce, aggregate } from './ops/sparse.ts';
+export type { Aggregation } from './ops/sparse.ts';
+
+export {
+  SparseCouplingError, ShapeError, DTypeError, IndexError, AutogradError, BackendError, ArgumentError, FormatError, StateDictError, TopologyError,
 } from './errors.ts';

@@ -62,7 +62,7 @@ function checkHeaderLength(prefix: Uint8Array, fileSize: number, file: string, o
   }
   const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   if (!Number.isSafeInteger(max) || max < 2) {
-    throw new ArgumentError(`readSafetensors: maxHeaderBytes must be an integer >= 2, got ${max}`);
+    throw new ArgumentError(`safetensors: maxHeaderBytes must be an integer >= 2, got ${max}`);
   }
   // Compare as a BigInt: a u64 may not fit a double exactly.
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
@@ -211,20 +211,26 @@ function parseHeader(header: Uint8Array, dataLength: number, file: string): { en
     throw formatError(file, 'header is not valid UTF-8');
   }
   let json: unknown;
+  let jsonError: Error | undefined;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw formatError(file, `header is not valid JSON (${(err as Error).message})`);
+    jsonError = err as Error;
   }
-  if (!isPlainObject(json)) throw formatError(file, `header JSON must be an object, got ${describe(json)}`);
-  // The spec: the header starts with '{' (no leading whitespace, no BOM); trailing spaces are padding.
-  if (header[0] !== 0x7b) throw formatError(file, `header must start with "{" (byte 0x7B), got byte 0x${header[0].toString(16).padStart(2, '0')}`);
+  // Most telling rule first: valid JSON of the wrong type, then the spec's "starts with '{'"
+  // (no leading whitespace, no BOM; trailing spaces are padding), then JSON syntax.
+  if (jsonError === undefined && !isPlainObject(json)) throw formatError(file, `header JSON must be an object, got ${describe(json)}`);
+  if (header.length > 0 && header[0] !== 0x7b) {
+    throw formatError(file, `header must start with "{" (byte 0x7B), got byte 0x${header[0].toString(16).padStart(2, '0')}`);
+  }
+  if (jsonError !== undefined) throw formatError(file, `header is not valid JSON (${jsonError.message})`);
+  if (!isPlainObject(json)) throw new Error('unreachable');
   const dup = findDuplicateKey(text);
   if (dup !== null) {
     const [key, owner] = dup;
-    throw owner === undefined
-      ? formatError(file, `duplicate tensor name ${JSON.stringify(key)} in the header`, key)
-      : formatError(file, `duplicate key ${JSON.stringify(key)} in entry`, owner);
+    if (owner === undefined) throw formatError(file, `duplicate tensor name ${JSON.stringify(key)} in the header`, key);
+    if (owner === METADATA_KEY) throw formatError(file, `duplicate key ${JSON.stringify(key)} in __metadata__`);
+    throw formatError(file, `duplicate key ${JSON.stringify(key)} in entry`, owner);
   }
 
   let metadata: Record<string, string> = {};
@@ -481,7 +487,12 @@ function prepare(name: unknown, value: WritableTensor): Prepared {
   if (typeof name !== 'string' || name === '') throw new ArgumentError(`${op}: tensor names must be non-empty strings, got ${describe(name)}`);
   if (name === METADATA_KEY) throw new ArgumentError(`${op}: "${METADATA_KEY}" is reserved and cannot name a tensor`);
   const at = `${op}: tensor ${JSON.stringify(name)}`;
-  if (value instanceof Tensor) return { name, dtype: 'F32', shape: value.shape, data: value.data };
+  if (value instanceof Tensor) {
+    // A Tensor was checked when built, but its buffer may since have been detached (transferred).
+    const count = value.shape.reduce((a, d) => a * d, 1);
+    if (value.data.length !== count) throw new ShapeError(`${at}: shape ${fmtShape(value.shape)} holds ${count} elements but data has ${value.data.length}`);
+    return { name, dtype: 'F32', shape: value.shape, data: value.data };
+  }
   if (!isPlainObject(value)) throw new ArgumentError(`${at}: expected a Tensor or {dtype, shape, data}, got ${describe(value)}`);
   const { dtype, shape, data } = value as { dtype: unknown; shape: unknown; data: unknown };
   if (dtype === 'F32' ? !(data instanceof Float32Array) : dtype === 'I32' ? !(data instanceof Int32Array) : true) {

@@ -42,6 +42,13 @@ export enum ReduceOp {
   Max = 1,
 }
 
+/** Reductions over each CSR row's edges. Shared with the C addon. */
+export enum SegmentOp {
+  Sum = 0,
+  Mean = 1,
+  Max = 2,
+}
+
 /** Maximum rank handled by the strided kernels (binary, where, stridedCopy). */
 export const MAX_RANK = 8;
 
@@ -157,5 +164,37 @@ export interface Backend {
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number,
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
     bc1: number, bc2: number, decoupled: boolean,
+  ): void;
+
+  // ---- Sparse kernels over a CSR pattern (rows, indptr, indices); see src/topology/. ----
+  // Edge e of row r: indptr[r] ≤ e < indptr[r+1], source indices[e]. Per-edge, per-head data
+  // is laid out [nnz, heads]; node features [n, heads, dim].
+
+  /** Y[r,h,:] = Σ_e values[e,h] · X[indices[e],h,:] (values null: weight 1). Y is overwritten. */
+  spmm(
+    rows: number, indptr: Int32Array, indices: Int32Array, values: Float32Array | null,
+    heads: number, dim: number, X: Float32Array, Y: Float32Array,
+  ): void;
+  /** out[e,h] = A[r,h,:] · B[indices[e],h,:] for each edge e of row r. */
+  sddmm(
+    rows: number, indptr: Int32Array, indices: Int32Array, A: Float32Array, B: Float32Array,
+    heads: number, dim: number, out: Float32Array,
+  ): void;
+  /** Softmax of scores over each row's edges, per head; rows without edges write nothing. */
+  edgeSoftmax(rows: number, indptr: Int32Array, heads: number, scores: Float32Array, out: Float32Array): void;
+  /** dx = y·(dy − Σ_row y·dy), per row and head. */
+  edgeSoftmaxBackward(rows: number, indptr: Int32Array, heads: number, y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * out[r,:] = reduce over edges e of row r of X[gather ? gather[e] : e, :] (F values a row).
+   * Empty rows give 0. For Max, argmax[r,f] receives the winning edge (first on ties; −1 when
+   * the row is empty).
+   */
+  segmentReduce(
+    op: SegmentOp, rows: number, indptr: Int32Array, gather: Int32Array | null,
+    X: Float32Array, F: number, out: Float32Array, argmax: Int32Array | null,
+  ): void;
+  /** dX[gather ? gather[e] : e, f] += dOut[r, f] for e = argmax[r, f] ≥ 0, in row order. */
+  segmentMaxBackward(
+    rows: number, gather: Int32Array | null, argmax: Int32Array, dOut: Float32Array, F: number, dX: Float32Array,
   ): void;
 }

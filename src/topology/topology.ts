@@ -9,6 +9,7 @@
  * Never write into `indptr` or `indices`: topologies are shared through caches.
  */
 import { TopologyError } from '../errors.ts';
+import { registerValidCSR } from '../kernels/csr-registry.ts';
 
 export interface BlockView {
   /** Tile size b: tiles are b × b (edge tiles at the borders may be smaller). */
@@ -66,6 +67,7 @@ export class Topology {
     this.indices = indices;
     this.origin = options.origin ?? 'fromCSR';
     if (!options.trusted) this.validate(op);
+    registerValidCSR(indptr, indices, rows, cols);
   }
 
   private validate(op: string): void {

@@ -11,6 +11,7 @@ import { layerNorm, layerNormBackward } from './norm.ts';
 import { adamStep } from './optim.ts';
 import { reduce, reduceMaxBackward } from './reduce.ts';
 import { softmax, softmaxBackward } from './softmax.ts';
+import { edgeSoftmax, edgeSoftmaxBackward, sddmm, segmentMaxBackward, segmentReduce, spmm } from './sparse.ts';
 import { stridedCopy } from './strided.ts';
 
 export const jsBackend: Backend = {
@@ -34,4 +35,10 @@ export const jsBackend: Backend = {
   crossEntropy,
   crossEntropyBackward,
   adamStep,
+  spmm,
+  sddmm,
+  edgeSoftmax,
+  edgeSoftmaxBackward,
+  segmentReduce,
+  segmentMaxBackward,
 };

@@ -7,6 +7,7 @@
  */
 import { BackendError } from '../../errors.ts';
 import { MAX_RANK, type Backend } from '../backend.ts';
+import { knownCols } from '../csr-registry.ts';
 import type { NativeAddon } from './load.ts';
 
 function need(kernel: string, arg: string, arr: { length: number } | null, n: number): void {
@@ -31,6 +32,31 @@ function rankOk(kernel: string, shape: Int32Array, ...strides: Int32Array[]): vo
   if (shape.length > MAX_RANK || strides.some((s) => s.length !== shape.length)) {
     throw new BackendError(`native ${kernel}: rank ${shape.length} shape with strides of ranks ${strides.map((s) => s.length).join(',')}`);
   }
+}
+
+/**
+ * Check CSR arrays before a sparse kernel reads through them; returns the column bound (the
+ * rows of X the kernel may touch). Registered topologies cost O(1), other arrays a full scan.
+ */
+function csr(kernel: string, rows: number, indptr: Int32Array, indices: Int32Array | null): number {
+  if (!(rows >= 0) || indptr.length < rows + 1) throw new BackendError(`native ${kernel}: indptr has ${indptr.length} entries, needs rows + 1 = ${rows + 1}`);
+  if (indices) {
+    const cols = knownCols(indptr, indices, rows);
+    if (cols !== null) return cols;
+  }
+  if (indptr[0] !== 0) throw new BackendError(`native ${kernel}: indptr[0] must be 0`);
+  for (let r = 0; r < rows; r++) {
+    if (indptr[r + 1] < indptr[r]) throw new BackendError(`native ${kernel}: indptr decreases at row ${r}`);
+  }
+  if (!indices) return 0;
+  if (indptr[rows] > indices.length) throw new BackendError(`native ${kernel}: indptr[${rows}] = ${indptr[rows]} exceeds ${indices.length} indices`);
+  let max = -1;
+  for (let e = 0; e < indptr[rows]; e++) {
+    const c = indices[e];
+    if (c < 0) throw new BackendError(`native ${kernel}: index ${c} at edge ${e} is negative`);
+    if (c > max) max = c;
+  }
+  return max + 1;
 }
 
 export function makeNativeBackend(addon: NativeAddon): Backend {
@@ -158,6 +184,54 @@ export function makeNativeBackend(addon: NativeAddon): Backend {
     adamStep(p, g, m, v, n, lr, beta1, beta2, eps, wd, bc1, bc2, decoupled) {
       for (const [name, a] of [['p', p], ['g', g], ['m', m], ['v', v]] as const) need('adamStep', name, a, n);
       addon.adamStep(p, g, m, v, n, lr, beta1, beta2, eps, wd, bc1, bc2, decoupled);
+    },
+    spmm(rows, indptr, indices, values, heads, dim, X, Y) {
+      const cols = csr('spmm', rows, indptr, indices);
+      const nnz = indptr[rows];
+      need('spmm', 'values', values, nnz * heads);
+      need('spmm', 'X', X, cols * heads * dim);
+      need('spmm', 'Y', Y, rows * heads * dim);
+      addon.spmm(rows, indptr, indices, values, heads, dim, X, Y);
+    },
+    sddmm(rows, indptr, indices, A, B, heads, dim, out) {
+      const cols = csr('sddmm', rows, indptr, indices);
+      need('sddmm', 'A', A, rows * heads * dim);
+      need('sddmm', 'B', B, cols * heads * dim);
+      need('sddmm', 'out', out, indptr[rows] * heads);
+      addon.sddmm(rows, indptr, indices, A, B, heads, dim, out);
+    },
+    edgeSoftmax(rows, indptr, heads, scores, out) {
+      csr('edgeSoftmax', rows, indptr, null);
+      need('edgeSoftmax', 'scores', scores, indptr[rows] * heads);
+      need('edgeSoftmax', 'out', out, indptr[rows] * heads);
+      addon.edgeSoftmax(rows, indptr, heads, scores, out);
+    },
+    edgeSoftmaxBackward(rows, indptr, heads, y, dy, dx) {
+      csr('edgeSoftmaxBackward', rows, indptr, null);
+      for (const [name, a] of [['y', y], ['dy', dy], ['dx', dx]] as const) need('edgeSoftmaxBackward', name, a, indptr[rows] * heads);
+      addon.edgeSoftmaxBackward(rows, indptr, heads, y, dy, dx);
+    },
+    segmentReduce(op, rows, indptr, gather, X, F, out, argmax) {
+      const cols = csr('segmentReduce', rows, indptr, gather);
+      need('segmentReduce', 'X', X, (gather ? cols : indptr[rows]) * F);
+      need('segmentReduce', 'out', out, rows * F);
+      need('segmentReduce', 'argmax', argmax, rows * F);
+      addon.segmentReduce(op, rows, indptr, gather, X, F, out, argmax);
+    },
+    segmentMaxBackward(rows, gather, argmax, dOut, F, dX) {
+      need('segmentMaxBackward', 'argmax', argmax, rows * F);
+      need('segmentMaxBackward', 'dOut', dOut, rows * F);
+      let hi = -1;
+      for (let i = 0; i < rows * F; i++) {
+        const e = argmax[i];
+        if (e < 0) continue;
+        const target = gather ? gather[e] : e;
+        if (gather && e >= gather.length) throw new BackendError(`native segmentMaxBackward: argmax ${e} outside the gather array`);
+        if (target < 0) throw new BackendError(`native segmentMaxBackward: negative target row ${target}`);
+        if (target > hi) hi = target;
+      }
+      need('segmentMaxBackward', 'dX', dX, (hi + 1) * F);
+      addon.segmentMaxBackward(rows, gather, argmax, dOut, F, dX);
     },
   };
 }

@@ -23,6 +23,12 @@ export interface NativeAddon {
   crossEntropy(...a: unknown[]): void;
   crossEntropyBackward(...a: unknown[]): void;
   adamStep(...a: unknown[]): void;
+  spmm(...a: unknown[]): void;
+  sddmm(...a: unknown[]): void;
+  edgeSoftmax(...a: unknown[]): void;
+  edgeSoftmaxBackward(...a: unknown[]): void;
+  segmentReduce(...a: unknown[]): void;
+  segmentMaxBackward(...a: unknown[]): void;
   setThreads(n: number): void;
   threads(): number;
   buildInfo(): { simd: string; openmp: number; maxThreads: number };
