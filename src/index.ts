@@ -59,6 +59,8 @@ export type {
   WritableTensor, TensorsToWrite,
 } from './io/safetensors.ts';
 export { atomicWriteFile } from './io/atomic.ts';
+export { saveModel, loadModel } from './io/model.ts';
+export type { LoadedModel } from './io/model.ts';
 
 export { Topology } from './topology/topology.ts';
 export type { BlockView } from './topology/topology.ts';

@@ -22,12 +22,14 @@ const program = new Command()
 
 program
   .command('demo', { isDefault: true })
-  .description('train a small MLP on a synthetic spiral problem and print its loss falling')
-  .option('--steps <n>', 'training steps', (v) => parseInt(v, 10), 600)
+  .description('train a small MLP on a synthetic spiral problem, print its loss falling, save and reload it')
+  .option('--epochs <n>', 'training epochs', (v) => parseInt(v, 10), 60)
   .option('--seed <n>', 'random seed', (v) => parseInt(v, 10), 0)
-  .action((opts: { steps: number; seed: number }) => {
-    if (!Number.isInteger(opts.steps) || opts.steps < 1) program.error('demo: --steps must be a positive integer');
-    runDemo({ steps: opts.steps, seed: opts.seed });
+  .option('--out <file>', 'where to save the model (default: a new temporary folder)')
+  .action((opts: { epochs: number; seed: number; out?: string }) => {
+    if (!Number.isInteger(opts.epochs) || opts.epochs < 1) program.error('demo: --epochs must be a positive integer');
+    if (!Number.isInteger(opts.seed)) program.error('demo: --seed must be an integer');
+    runDemo({ epochs: opts.epochs, seed: opts.seed, out: opts.out });
   });
 
 program

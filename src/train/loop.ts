@@ -33,6 +33,7 @@ export interface TrainMetrics {
 export interface EvalMetrics {
   kind: 'eval';
   step: number;
+  /** 0-based index of the epoch in progress (or just finished, for end-of-epoch evaluation). */
   epoch: number;
   [metric: string]: number | string;
 }
@@ -141,8 +142,9 @@ export function fit<B>(o: FitOptions<B>): FitResult {
         break;
       }
     }
-    epoch++;
+    // End-of-epoch evaluation reports the index of the epoch just finished.
     if (!o.evalEvery && !stoppedEarly) runEval();
+    epoch++;
   }
   if (es?.restoreBest && bestWeights) {
     const w = bestWeights as Float32Array[];
