@@ -4,6 +4,9 @@
  */
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   gemm: () => import('./gemm.ts'),
+  spmm: () => import('./spmm.ts'),
+  aggregate: () => import('./aggregate.ts'),
+  'window-attention': () => import('./window-attention.ts'),
 };
 
 async function main(): Promise<void> {
