@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   spmm: () => import('./spmm.ts'),
   aggregate: () => import('./aggregate.ts'),
   'window-attention': () => import('./window-attention.ts'),
+  'topology-build': () => import('./topology-build.ts'),
 };
 
 async function main(): Promise<void> {

@@ -62,6 +62,7 @@ export { atomicWriteFile } from './io/atomic.ts';
 export { saveModel, loadModel } from './io/model.ts';
 export type { LoadedModel } from './io/model.ts';
 
+export * as topology from './topology/index.ts';
 export { Topology } from './topology/topology.ts';
 export type { BlockView } from './topology/topology.ts';
 export { spmm, sddmm, edgeSoftmax, segmentReduce, aggregate } from './ops/sparse.ts';

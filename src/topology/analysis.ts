@@ -297,9 +297,10 @@ function reachSampled(t: Topology, L: number, s: number, seed: number): ReachRes
     let fl = 1;
     frontier[0] = i;
     let reached = 0;
-    for (let hop = 1; hop <= L && fl > 0; hop++) {
+    for (let hop = 1; hop <= L && fl > 0 && reached < n; hop++) {
       let nl = 0;
-      for (let q = 0; q < fl; q++) {
+      // Stop scanning once every node is reached (global rows reach all in one step).
+      for (let q = 0; q < fl && reached + nl < n; q++) {
         const u = frontier[q];
         for (let e = indptr[u]; e < indptr[u + 1]; e++) {
           const v = indices[e];

@@ -614,14 +614,18 @@ export function erdosRenyi(rows: number, cols: number, density: number, opts: Se
     let c = -1;
     for (;;) {
       // Cells skipped before the next edge ~ Geometric(density).
-      c += Math.floor(Math.log(uniformOpen(g)) / logq) + 1;
-      if (c >= cols) {
-        const advance = Math.floor(c / cols);
+      const next = c + Math.floor(Math.log(uniformOpen(g)) / logq) + 1;
+      if (next < cols) c = next;
+      else {
+        // Into a later row. `over % cols` stays an exact integer in [0, cols) even when the
+        // skip is too large for float64 to count cells exactly (then r passes rows anyway).
+        const over = next - cols;
+        const advance = Math.floor(over / cols) + 1;
         const stop = Math.min(rows, r + advance);
         for (let rr = r + 1; rr <= stop; rr++) indptr[rr] = edges.length;
         r += advance;
         if (r >= rows) break;
-        c -= advance * cols;
+        c = over % cols;
       }
       edges.push(c);
     }

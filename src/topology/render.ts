@@ -65,7 +65,10 @@ export function toSVG(t: Topology, opts: SVGOptions = {}): string {
   );
   parts.push(`<title>${escapeXml(title)}</title>`);
   parts.push(`<rect width="100%" height="100%" fill="#fff"/>`);
-  parts.push(`<text x="${left}" y="20" font-size="14">${escapeXml(title)}</text>`);
+  // The visible title is cut to the picture's width (about 7.5 px a character); <title> has it all.
+  const fit = Math.max(12, Math.floor((width - left) / 7.5));
+  const shown = title.length > fit ? `${title.slice(0, fit - 1)}…` : title;
+  parts.push(`<text x="${left}" y="20" font-size="14">${escapeXml(shown)}</text>`);
   parts.push(`<g transform="translate(${left} ${top}) scale(${cell})" shape-rendering="crispEdges">`);
   if (exact) {
     // One rect per run of consecutive columns in a row.
