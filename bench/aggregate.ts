@@ -6,14 +6,14 @@
 import { Generator, Tensor, getBackend, noGrad, setBackend, setThreads, spmm } from '../src/index.ts';
 import { fromEdges } from '../src/topology/patterns.ts';
 import { checkAgreement, emitGroup, randomFloats } from './compare.ts';
-import { note, timeIt, type Measurement } from './harness.ts';
+import { note, option, timeIt, type Measurement } from './harness.ts';
 import { scipySpmm } from './peers/numpy.ts';
 
 export async function run(args: string[]): Promise<void> {
   const nodes = 100_000;
   const edges = 1_000_000;
   const F = 128;
-  const threadList = args.includes('--threads') ? args[args.indexOf('--threads') + 1].split(',').map(Number) : [1, 2];
+  const threadList = (option(args, '--threads') ?? '1,2').split(',').map(Number);
   getBackend('native');
   const g = new Generator(11);
   const src = new Int32Array(edges);

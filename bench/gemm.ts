@@ -5,15 +5,10 @@
  */
 import { Tensor, backendInfo, getBackend, matmul, noGrad, setBackend, setThreads } from '../src/index.ts';
 import { checkAgreement, emitGroup, randomFloats } from './compare.ts';
-import { note, timeIt, type Measurement } from './harness.ts';
+import { note, option, timeIt, type Measurement } from './harness.ts';
 import { numpyMatmul } from './peers/numpy.ts';
 import { ortMatmul } from './peers/onnxruntime.ts';
 import { tfjsMatmul } from './peers/tfjs-wasm.ts';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 export async function run(args: string[]): Promise<void> {
   const shapes = (option(args, '--shapes') ?? '1024x1024x1024,256x4096x4096').split(',').map((s) => s.split('x').map(Number) as [number, number, number]);

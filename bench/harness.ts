@@ -51,3 +51,9 @@ export function emit(m: Measurement): void {
 export function note(bench: string, text: string): void {
   console.log(JSON.stringify({ bench, note: text }));
 }
+
+/** The value after `--name` in a benchmark's arguments, if given. */
+export function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}

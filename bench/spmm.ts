@@ -6,13 +6,8 @@
 import { Tensor, getBackend, noGrad, setBackend, setThreads, spmm } from '../src/index.ts';
 import { random } from '../src/topology/patterns.ts';
 import { checkAgreement, emitGroup, randomFloats } from './compare.ts';
-import { note, timeIt, type Measurement } from './harness.ts';
+import { note, option, timeIt, type Measurement } from './harness.ts';
 import { scipySpmm } from './peers/numpy.ts';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(option(args, '--n') ?? 16384);

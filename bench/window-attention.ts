@@ -10,12 +10,7 @@ import {
 } from '../src/index.ts';
 import { slidingWindow } from '../src/topology/patterns.ts';
 import { checkAgreement, emitGroup, randomFloats } from './compare.ts';
-import { note, timeIt, type Measurement } from './harness.ts';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { note, option, timeIt, type Measurement } from './harness.ts';
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(option(args, '--n') ?? 4096);
