@@ -76,6 +76,8 @@ export function runDemo(options: DemoOptions = {}): { firstLoss: number; lastLos
   log(`sparse-coupling demo: MLP 2→64→64→3 (${model.numParameters()} parameters) on 900 spiral points, AdamW, backend ${info.name} (${info.threads} thread${info.threads > 1 ? 's' : ''}${info.simd ? ', ' + info.simd : ''})`);
   let firstLoss = NaN;
   let lastLoss = NaN;
+  let epochLoss = 0;
+  let epochSteps = 0;
   const result = fit({
     model, optimizer, scheduler, epochs, clipNorm: 5,
     batches: (epoch) => batchIndices(train.y.length, batchSize, new Generator(seed * 1000 + epoch)).map((idx) => ({ x: gatherRows(train.x, idx), y: gatherTargets(train.y, idx) })),
@@ -85,9 +87,15 @@ export function runDemo(options: DemoOptions = {}): { firstLoss: number; lastLos
       if (m.kind === 'train') {
         if (m.step === 1) firstLoss = m.loss;
         lastLoss = m.loss;
-      } else if (m.epoch % 10 === 9 || m.epoch === 0) {
-        log(`epoch ${String(m.epoch + 1).padStart(3)}  train loss ${lastLoss.toFixed(4)}  val loss ${(m.loss as number).toFixed(4)}  val accuracy ${(100 * (m.accuracy as number)).toFixed(1)}%`);
+        epochLoss += m.loss;
+        epochSteps++;
+        return;
       }
+      if (m.epoch % 10 === 9 || m.epoch === 0) {
+        log(`epoch ${String(m.epoch + 1).padStart(3)}  mean train loss ${(epochLoss / epochSteps).toFixed(4)}  val loss ${(m.loss as number).toFixed(4)}  val accuracy ${(100 * (m.accuracy as number)).toFixed(1)}%`);
+      }
+      epochLoss = 0;
+      epochSteps = 0;
     },
   });
   const final = evaluate(model);
@@ -95,7 +103,7 @@ export function runDemo(options: DemoOptions = {}): { firstLoss: number; lastLos
   saveModel(out, model, config, { task: 'spirals' });
   const reloaded = loadModel(out, (c) => buildMlp(c as MlpConfig)).model;
   const again = evaluate(reloaded);
-  log(`trained ${result.steps} steps: loss ${firstLoss.toFixed(4)} → ${lastLoss.toFixed(4)}; validation loss ${final.loss.toFixed(6)}, accuracy ${(100 * final.accuracy).toFixed(1)}%`);
+  log(`trained ${result.steps} steps: batch loss ${firstLoss.toFixed(4)} → ${lastLoss.toFixed(4)}; validation loss ${final.loss.toFixed(6)}, accuracy ${(100 * final.accuracy).toFixed(1)}%`);
   log(`saved to ${out}; reloaded model: validation loss ${again.loss.toFixed(6)} (${again.loss === final.loss ? 'identical' : 'DIFFERENT'})`);
   return { firstLoss, lastLoss, evalLoss: final.loss, reloadedLoss: again.loss, accuracy: final.accuracy };
 }
