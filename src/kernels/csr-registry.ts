@@ -10,9 +10,16 @@ export interface CSRInfo {
 }
 
 const known = new WeakMap<Int32Array, CSRInfo>();
+const knownPtr = new WeakMap<Int32Array, number>();
 
 export function registerValidCSR(indptr: Int32Array, indices: Int32Array, rows: number, cols: number): void {
   known.set(indices, { indptr, rows, cols });
+  knownPtr.set(indptr, rows);
+}
+
+/** Whether `indptr` is a validated row-pointer array for `rows` rows. */
+export function knownIndptr(indptr: Int32Array, rows: number): boolean {
+  return knownPtr.get(indptr) === rows;
 }
 
 /** The number of columns the indices are known to stay below, or null if these arrays are unknown. */

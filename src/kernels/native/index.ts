@@ -7,7 +7,7 @@
  */
 import { BackendError } from '../../errors.ts';
 import { MAX_RANK, type Backend } from '../backend.ts';
-import { knownCols } from '../csr-registry.ts';
+import { knownCols, knownIndptr } from '../csr-registry.ts';
 import type { NativeAddon } from './load.ts';
 
 function need(kernel: string, arg: string, arr: { length: number } | null, n: number): void {
@@ -43,6 +43,8 @@ function csr(kernel: string, rows: number, indptr: Int32Array, indices: Int32Arr
   if (indices) {
     const cols = knownCols(indptr, indices, rows);
     if (cols !== null) return cols;
+  } else if (knownIndptr(indptr, rows)) {
+    return 0;
   }
   if (indptr[0] !== 0) throw new BackendError(`native ${kernel}: indptr[0] must be 0`);
   for (let r = 0; r < rows; r++) {
