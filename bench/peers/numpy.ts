@@ -156,8 +156,10 @@ export function numpyMatmul(
   A: Float32Array,
   B: Float32Array,
   options?: NumpyOptions,
+  /** np.matmul(A, B, out=C) into one preallocated C instead of A @ B. */
+  preallocate = false,
 ): Promise<NumpyResult | Unavailable> {
-  return numpyPeer('matmul', { M, N, K }, { A, B }, threads, options);
+  return numpyPeer(preallocate ? 'matmul_out' : 'matmul', { M, N, K }, { A, B }, threads, options);
 }
 
 /**

@@ -45,6 +45,15 @@ def op_matmul(inputs, params):
     return (lambda: A @ B), f"numpy {np.__version__}"
 
 
+def op_matmul_out(inputs, params):
+    """C[M,N] = A[M,K] @ B[K,N] into one preallocated C (np.matmul(..., out=C))."""
+    M, N, K = params["M"], params["N"], params["K"]
+    A = inputs["A"].reshape(M, K)
+    B = inputs["B"].reshape(K, N)
+    C = np.empty((M, N), dtype=np.float32)
+    return (lambda: np.matmul(A, B, out=C)), f"numpy {np.__version__} (preallocated output)"
+
+
 def op_scipy_spmm(inputs, params):
     """Y[rows,n] = S[rows,cols] @ X[cols,n] with S in CSR (indptr, indices, data)."""
     try:
@@ -58,7 +67,7 @@ def op_scipy_spmm(inputs, params):
     return (lambda: S @ X), f"scipy {scipy.__version__} (numpy {np.__version__})"
 
 
-OPS = {"matmul": op_matmul, "scipy_spmm": op_scipy_spmm}
+OPS = {"matmul": op_matmul, "matmul_out": op_matmul_out, "scipy_spmm": op_scipy_spmm}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ export async function ortSession(
   feeds: Record<string, OrtFeed>,
   outputName: string,
   threads: number,
+  /** Write the output into this buffer (of the output's dims) instead of a fresh one each run. */
+  preallocated?: { data: Float32Array; dims: readonly number[] },
 ): Promise<InProcessPeer | Unavailable> {
   let ort: Ort;
   try {
@@ -65,13 +67,14 @@ export async function ortSession(
   const wrapped: Record<string, OrtTypes.Tensor> = {};
   for (const [name, f] of Object.entries(feeds)) wrapped[name] = new ort.Tensor(f.type, f.data, f.dims);
   const version = ort.env.versions.node ?? 'unknown';
+  const fetches = preallocated ? { [outputName]: new ort.Tensor('float32', preallocated.data, preallocated.dims) } : null;
   return {
     ok: true,
-    impl: `onnxruntime-node ${version}`,
+    impl: `onnxruntime-node ${version}${preallocated ? ' (preallocated output)' : ''}`,
     version,
     threads,
     run: async () => {
-      const out = await session.run(wrapped);
+      const out = fetches ? await session.run(wrapped, fetches) : await session.run(wrapped);
       return out[outputName].data as Float32Array;
     },
     close: () => session.release(),
@@ -101,6 +104,8 @@ export async function ortMatmul(
   threads: number,
   A: Float32Array,
   B: Float32Array,
+  /** Write C into one buffer allocated up front rather than a new one per run. */
+  preallocate = false,
 ): Promise<InProcessPeer | Unavailable> {
   if (A.length !== M * K || B.length !== K * N) return unavailable(`ortMatmul: A or B has the wrong length for ${M}x${N}x${K}`);
   return ortSession(
@@ -108,5 +113,6 @@ export async function ortMatmul(
     { A: { type: 'float32', data: A, dims: [M, K] }, B: { type: 'float32', data: B, dims: [K, N] } },
     'C',
     threads,
+    preallocate ? { data: new Float32Array(M * N), dims: [M, N] } : undefined,
   );
 }

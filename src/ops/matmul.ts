@@ -2,9 +2,9 @@
  * Matrix products: 2-D and batched, with either operand read transposed (no copy is made:
  * the GEMM kernel packs transposed panels itself).
  */
-import { ShapeError, fmtShape } from '../errors.ts';
+import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
-import { record } from '../tensor/autograd.ts';
+import { needsGrad, record } from '../tensor/autograd.ts';
 import { sameShape, sizeOf } from '../tensor/shape.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { checkTensor } from './util.ts';
@@ -14,6 +14,17 @@ export interface MatmulOptions {
   transA?: boolean;
   /** Use the transpose of b's last two axes. */
   transB?: boolean;
+  /**
+   * Write the product into this tensor (of the product's shape) and return it, instead of
+   * allocating a new one: for inference loops that reuse buffers. Not recorded for autograd,
+   * so it is refused while an input requires gradients (use it under noGrad).
+   */
+  out?: Tensor;
+}
+
+function sharesMemory(x: Float32Array, y: Float32Array): boolean {
+  if (x.buffer !== y.buffer) return false;
+  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 }
 
 /** One GEMM per batch entry; a batch stride of 0 reuses the same matrix (broadcast). */
@@ -69,14 +80,23 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const batch = sizeOf(batchShape);
   const aStride = aBatch.length > 0 ? M * K : 0;
   const bStride = bBatch.length > 0 ? K * N : 0;
-  const out = new Float32Array(batch * M * N);
+  const outShape = [...batchShape, M, N];
+  const target = options.out;
+  if (target !== undefined) {
+    checkTensor(target, 'matmul', 'out');
+    if (!sameShape(target.shape, outShape)) throw new ShapeError(`matmul: out has shape ${fmtShape(target.shape)} but the product is ${fmtShape(outShape)}`);
+    if (needsGrad(a, b)) throw new ArgumentError('matmul: out cannot be used while an input requires gradients (the result would not be recorded); wrap the call in noGrad');
+    if (sharesMemory(target.data, a.data) || sharesMemory(target.data, b.data)) throw new ArgumentError('matmul: out must not share memory with a or b');
+  }
+  const out = target ? target.data : new Float32Array(batch * M * N);
 
   // A batched a (not transposed) against a shared b is one tall GEMM.
   const fold = aStride > 0 && bStride === 0 && !transA;
   if (fold) batchedGemm(1, batch * M, N, K, a.data, 0, false, b.data, 0, transB, out, 0);
   else batchedGemm(batch, M, N, K, a.data, aStride, transA, b.data, bStride, transB, out, M * N);
 
-  const y = new Tensor(out, [...batchShape, M, N]);
+  if (target) return target;
+  const y = new Tensor(out, outShape);
   return record(y, 'matmul', [a, b], (g) => {
     let da: Tensor | null = null;
     let db: Tensor | null = null;

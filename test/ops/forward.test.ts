@@ -19,6 +19,19 @@ describe('forward values', () => {
     assert.deepEqual(v(out), [10, 13, 28, 40, 46, 67, 64, 94]);
     assert.deepEqual(v(sc.matmul(sc.zeros([2, 0]), sc.zeros([0, 3]))), [0, 0, 0, 0, 0, 0]);
   });
+  it('matmul into a preallocated out tensor', () => {
+    const a = tensor([[1, 2], [3, 4]]);
+    const b = tensor([[5, 6], [7, 8]]);
+    const out = sc.zeros([2, 2]);
+    assert.equal(sc.matmul(a, b, { out }), out);
+    assert.deepEqual(v(out), [19, 22, 43, 50]);
+    assert.throws(() => sc.matmul(a, b, { out: sc.zeros([2, 3]) }), /out has shape \[2,3\] but the product is \[2,2\]/);
+    assert.throws(() => sc.matmul(a, b, { out: a }), /must not share memory/);
+    const w = tensor([[1, 0], [0, 1]], undefined, { requiresGrad: true });
+    assert.throws(() => sc.matmul(a, w, { out }), /noGrad/);
+    sc.noGrad(() => sc.matmul(a, w, { out }));
+    assert.deepEqual(v(out), [1, 2, 3, 4]);
+  });
   it('broadcasting arithmetic', () => {
     assert.deepEqual(v(sc.add(tensor([[1], [2]]), tensor([10, 20, 30]))), [11, 21, 31, 12, 22, 32]);
     assert.deepEqual(v(sc.sub(1, tensor([1, 2]))), [0, -1]);
