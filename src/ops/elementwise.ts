@@ -7,17 +7,18 @@ import { BinaryOp, UnaryOp } from '../kernels/backend.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../tensor/shape.ts';
+import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { sumTo } from './reduce.ts';
 import { asTensor, checkTensor, type TensorLike } from './util.ts';
 
 function unaryOp(op: UnaryOp, name: string, x: Tensor, p0 = 0, p1 = 0): Tensor {
   checkTensor(x, name, 'x');
-  const out = new Float32Array(x.size);
+  const out = uninitialised(x.size);
   backend().unary(op, x.data, out, x.size, p0, p1);
   const y = new Tensor(out, x.shape);
   return record(y, name, [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = uninitialised(x.size);
     backend().unaryBackward(op, x.data, y.data, g.data, dx, x.size, p0, p1);
     return [new Tensor(dx, x.shape)];
   });
@@ -58,7 +59,7 @@ export function affine(x: Tensor, scale: number, shift = 0): Tensor {
 
 function binaryOp(op: BinaryOp, name: string, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = new Float32Array(sizeOf(shape));
+  const out = uninitialised(sizeOf(shape));
   backend().binary(op, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out, Int32Array.from(shape));
   const y = new Tensor(out, shape);
   return record(y, name, [a, b], (g) => {
@@ -105,7 +106,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, 'where', 'a');
   const B = asTensor(b, 'where', 'b');
   const shape = broadcastShapes(broadcastShapes(cond.shape, A.shape, 'where'), B.shape, 'where');
-  const out = new Float32Array(sizeOf(shape));
+  const out = uninitialised(sizeOf(shape));
   backend().where(
     cond.data, broadcastStrides(cond.shape, shape), A.data, broadcastStrides(A.shape, shape),
     B.data, broadcastStrides(B.shape, shape), out, Int32Array.from(shape),

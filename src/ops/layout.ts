@@ -3,6 +3,7 @@ import { ArgumentError, IndexError, ShapeError, fmtShape } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
 import { broadcastShapes, broadcastStrides, checkShape, contiguousStrides, normAxis, sameShape, sizeOf, type Shape } from '../tensor/shape.ts';
+import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { sumTo } from './reduce.ts';
 import { checkTensor } from './util.ts';
@@ -30,7 +31,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 
 /** Copy x's data read through `strides` (from `offset`) into a new contiguous tensor of `shape`. */
 function gatherStrided(x: Tensor, shape: Shape, strides: Int32Array, offset: number): Tensor {
-  const out = new Float32Array(sizeOf(shape));
+  const out = uninitialised(sizeOf(shape));
   backend().stridedCopy(x.data, offset, strides, out, 0, Int32Array.from(contiguousStrides(shape)), Int32Array.from(shape));
   return new Tensor(out, shape);
 }

@@ -6,6 +6,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
 import { needsGrad, record } from '../tensor/autograd.ts';
 import { sameShape, sizeOf } from '../tensor/shape.ts';
+import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { checkTensor } from './util.ts';
 
@@ -35,6 +36,8 @@ function batchedGemm(
   C: Float32Array, cStride: number,
 ): void {
   const k = backend();
+  // No batch entries: an accumulated output (cStride 0) still has to read as zeros.
+  if (batch === 0) C.fill(0);
   const lda = transA ? M : K;
   const ldb = transB ? K : N;
   for (let i = 0; i < batch; i++) {
@@ -88,7 +91,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     if (needsGrad(a, b)) throw new ArgumentError('matmul: out cannot be used while an input requires gradients (the result would not be recorded); wrap the call in noGrad');
     if (sharesMemory(target.data, a.data) || sharesMemory(target.data, b.data)) throw new ArgumentError('matmul: out must not share memory with a or b');
   }
-  const out = target ? target.data : new Float32Array(batch * M * N);
+  const out = target ? target.data : uninitialised(batch * M * N);
 
   // A batched a (not transposed) against a shared b is one tall GEMM.
   const fold = aStride > 0 && bStride === 0 && !transA;
@@ -101,7 +104,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     let da: Tensor | null = null;
     let db: Tensor | null = null;
     if (a.requiresGrad) {
-      const d = new Float32Array(a.size);
+      const d = uninitialised(a.size);
       if (fold) {
         batchedGemm(1, batch * M, K, N, g.data, 0, false, b.data, 0, !transB, d, 0);
       } else if (!transA) {
@@ -114,7 +117,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       da = new Tensor(d, a.shape);
     }
     if (b.requiresGrad) {
-      const d = new Float32Array(b.size);
+      const d = uninitialised(b.size);
       if (fold) {
         if (!transB) batchedGemm(1, K, N, batch * M, a.data, 0, true, g.data, 0, false, d, 0);
         else batchedGemm(1, N, K, batch * M, g.data, 0, true, a.data, 0, false, d, 0);

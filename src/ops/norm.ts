@@ -2,6 +2,7 @@
 import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
+import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { checkTensor } from './util.ts';
 
@@ -22,13 +23,13 @@ export function layerNorm(x: Tensor, weight: Tensor | null = null, bias: Tensor 
   }
   if (!(eps >= 0)) throw new ArgumentError(`layerNorm: eps must be >= 0, got ${eps}`);
   const rows = cols === 0 ? 0 : x.size / cols;
-  const y = new Float32Array(x.size);
+  const y = uninitialised(x.size);
   const mean = new Float32Array(rows);
   const rstd = new Float32Array(rows);
   backend().layerNorm(x.data, weight?.data ?? null, bias?.data ?? null, y, mean, rstd, rows, cols, eps);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(new Tensor(y, x.shape), 'layerNorm', inputs, (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = uninitialised(x.size);
     const dw = weight?.requiresGrad ? new Float32Array(cols) : null;
     const db = bias?.requiresGrad ? new Float32Array(cols) : null;
     backend().layerNormBackward(x.data, weight?.data ?? null, g.data, mean, rstd, dx, dw, db, rows, cols);

@@ -3,6 +3,7 @@ import { ArgumentError } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
 import { normAxis } from '../tensor/shape.ts';
+import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { checkTensor } from './util.ts';
 
@@ -15,11 +16,11 @@ function softmaxOp(x: Tensor, axis: number, log: boolean): Tensor {
   }
   const cols = x.shape[x.rank - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
-  const out = new Float32Array(x.size);
+  const out = uninitialised(x.size);
   backend().softmax(x.data, out, rows, cols, log);
   const y = new Tensor(out, x.shape);
   return record(y, name, [x], (g) => {
-    const dx = new Float32Array(x.size);
+    const dx = uninitialised(x.size);
     backend().softmaxBackward(y.data, g.data, dx, rows, cols, log);
     return [new Tensor(dx, x.shape)];
   });

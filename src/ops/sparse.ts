@@ -10,6 +10,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
 import { SegmentOp } from '../kernels/backend.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
+import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { Topology } from '../topology/topology.ts';
 import { checkTensor } from './util.ts';
@@ -59,7 +60,7 @@ export function spmm(top: Topology, values: Tensor | null, x: Tensor): Tensor {
   const vh = values ? edgeHeads(values, top, 'spmm', 'values') : undefined;
   // Per-edge scalar values broadcast over all features of a plain [n, F] input.
   const { heads, dim } = x.rank === 3 ? nodeLayout(x, top.cols, 'x', 'spmm', top, vh) : nodeLayout(x, top.cols, 'x', 'spmm', top, vh === 1 || vh === undefined ? undefined : vh);
-  const y = new Float32Array(top.rows * heads * dim);
+  const y = uninitialised(top.rows * heads * dim);
   backend().spmm(top.rows, top.indptr, top.indices, values?.data ?? null, heads, dim, x.data, y);
   const out = new Tensor(y, [top.rows, ...x.shape.slice(1)]);
   const inputs = values ? [x, values] : [x];
@@ -69,12 +70,12 @@ export function spmm(top: Topology, values: Tensor | null, x: Tensor): Tensor {
     if (x.requiresGrad) {
       const t = top.transpose();
       const vt = values ? toTransposedOrder(top, values.data, heads) : null;
-      const d = new Float32Array(x.size);
+      const d = uninitialised(x.size);
       backend().spmm(t.rows, t.indptr, t.indices, vt, heads, dim, g.data, d);
       dx = new Tensor(d, x.shape);
     }
     if (values?.requiresGrad) {
-      const d = new Float32Array(values.size);
+      const d = uninitialised(values.size);
       backend().sddmm(top.rows, top.indptr, top.indices, g.data, x.data, heads, dim, d);
       dv = new Tensor(d, values.shape);
     }
@@ -96,20 +97,20 @@ export function sddmm(top: Topology, a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`sddmm: a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} must share heads and feature size`);
   }
   const { heads, dim } = la;
-  const out = new Float32Array(top.nnz * heads);
+  const out = uninitialised(top.nnz * heads);
   backend().sddmm(top.rows, top.indptr, top.indices, a.data, b.data, heads, dim, out);
   const result = new Tensor(out, a.rank === 3 ? [top.nnz, heads] : [top.nnz]);
   return record(result, 'sddmm', [a, b], (g) => {
     let da: Tensor | null = null;
     let db: Tensor | null = null;
     if (a.requiresGrad) {
-      const d = new Float32Array(a.size);
+      const d = uninitialised(a.size);
       backend().spmm(top.rows, top.indptr, top.indices, g.data, heads, dim, b.data, d);
       da = new Tensor(d, a.shape);
     }
     if (b.requiresGrad) {
       const t = top.transpose();
-      const d = new Float32Array(b.size);
+      const d = uninitialised(b.size);
       backend().spmm(t.rows, t.indptr, t.indices, toTransposedOrder(top, g.data, heads), heads, dim, a.data, d);
       db = new Tensor(d, b.shape);
     }
@@ -125,11 +126,11 @@ export function edgeSoftmax(top: Topology, scores: Tensor): Tensor {
   checkTopology(top, 'edgeSoftmax');
   checkTensor(scores, 'edgeSoftmax', 'scores');
   const heads = edgeHeads(scores, top, 'edgeSoftmax', 'scores');
-  const out = new Float32Array(scores.size);
+  const out = uninitialised(scores.size);
   backend().edgeSoftmax(top.rows, top.indptr, heads, scores.data, out);
   const y = new Tensor(out, scores.shape);
   return record(y, 'edgeSoftmax', [scores], (g) => {
-    const d = new Float32Array(scores.size);
+    const d = uninitialised(scores.size);
     backend().edgeSoftmaxBackward(top.rows, top.indptr, heads, y.data, g.data, d);
     return [new Tensor(d, scores.shape)];
   });
@@ -155,7 +156,7 @@ function segmentCore(top: Topology, x: Tensor, reduce: Aggregation, gather: bool
   }
   const kind = segmentOp(reduce, op);
   const F = n === 0 ? x.shape.slice(1).reduce((p, q) => p * q, 1) : x.size / n;
-  const out = new Float32Array(top.rows * F);
+  const out = uninitialised(top.rows * F);
   const argmax = kind === SegmentOp.Max ? new Int32Array(top.rows * F) : null;
   const idx = gather ? top.indices : null;
   backend().segmentReduce(kind, top.rows, top.indptr, idx, x.data, F, out, argmax);
