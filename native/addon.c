@@ -89,6 +89,12 @@ static int rank_of(args_t *a, size_t i) {
   return (int)l;
 }
 
+static napi_value make_int(napi_env env, int64_t v) {
+  napi_value r;
+  napi_create_int64(env, v, &r);
+  return r;
+}
+
 #define BEGIN(name, n) args_t A; if (!unpack(env, info, &A, n, name)) return NULL;
 
 static napi_value js_gemm(napi_env env, napi_callback_info info) {
@@ -207,7 +213,7 @@ static napi_value js_layer_norm(napi_env env, napi_callback_info info) {
   float *x = f32(&A, 0), *g = f32n(&A, 1), *b = f32n(&A, 2), *y = f32(&A, 3);
   float *mean = f32(&A, 4), *rstd = f32(&A, 5);
   int64_t rows = num_i(&A, 6), cols = num_i(&A, 7);
-  float eps = (float)num_d(&A, 8);
+  double eps = num_d(&A, 8);
   if (A.failed) return NULL;
   sc_layer_norm(x, g, b, y, mean, rstd, rows, cols, eps);
   return NULL;
@@ -350,19 +356,30 @@ static napi_value js_segment_max_backward(napi_env env, napi_callback_info info)
   return NULL;
 }
 
+/* csrCheck(rows, indptr, indices | null) → largest index + 1 (0 if none), or -(rule) when broken. */
+static napi_value js_csr_check(napi_env env, napi_callback_info info) {
+  BEGIN("csrCheck", 3);
+  int64_t rows = num_i(&A, 0);
+  int32_t *ptr = i32(&A, 1), *ind = i32n(&A, 2);
+  if (A.failed) return NULL;
+  size_t plen = 0, ilen = 0;
+  napi_get_typedarray_info(env, A.argv[1], NULL, &plen, NULL, NULL, NULL);
+  if (ind) napi_get_typedarray_info(env, A.argv[2], NULL, &ilen, NULL, NULL, NULL);
+  int64_t max_index = -1;
+  int rule = rows < 0 ? 1 : sc_csr_check(rows, ptr, (int64_t)plen, ind, (int64_t)ilen, &max_index);
+  return make_int(env, rule ? -rule : max_index + 1);
+}
+
 static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   BEGIN("setThreads", 1);
   int64_t n = num_i(&A, 0);
   if (A.failed) return NULL;
-  sc_threads = n < 1 ? 1 : (int)n;
+  /* The TypeScript side bounds it too; this keeps a raw call from asking OpenMP for more
+   * threads than it can create. */
+  sc_threads = n < 1 ? 1 : (n > 1024 ? 1024 : (int)n);
   return NULL;
 }
 
-static napi_value make_int(napi_env env, int64_t v) {
-  napi_value r;
-  napi_create_int64(env, v, &r);
-  return r;
-}
 
 static napi_value js_threads(napi_env env, napi_callback_info info) {
   (void)info;
@@ -448,6 +465,7 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("edgeSoftmaxBackward", js_edge_softmax_backward);
   EXPORT("segmentReduce", js_segment_reduce);
   EXPORT("segmentMaxBackward", js_segment_max_backward);
+  EXPORT("csrCheck", js_csr_check);
   EXPORT("setThreads", js_set_threads);
   EXPORT("threads", js_threads);
   EXPORT("buildInfo", js_build_info);

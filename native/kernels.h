@@ -38,6 +38,10 @@ int sc_threads_for(int64_t work);
   } while (0)
 #else
 #define SC_PARALLEL_RANGE(nt, n, lo, hi, ...) do { int64_t lo = 0, hi = (n); __VA_ARGS__ } while (0)
+/* Validate CSR arrays: 0 = fine (max_index receives the largest index, -1 if none), else the
+ * number of the broken rule (see the TypeScript guard in src/kernels/native/index.ts). */
+int sc_csr_check(int64_t rows, const int32_t *indptr, int64_t ptr_len, const int32_t *indices,
+                 int64_t indices_len, int64_t *max_index);
 #endif
 
 void sc_unary(int op, const float *x, float *out, int64_t n, float p0, float p1);
@@ -57,7 +61,7 @@ void sc_softmax(const float *x, float *out, int64_t rows, int64_t cols, int log)
 void sc_softmax_backward(const float *y, const float *dy, float *dx, int64_t rows, int64_t cols,
                          int log);
 void sc_layer_norm(const float *x, const float *gamma, const float *beta, float *y, float *mean,
-                   float *rstd, int64_t rows, int64_t cols, float eps);
+                   float *rstd, int64_t rows, int64_t cols, double eps);
 void sc_layer_norm_backward(const float *x, const float *gamma, const float *dy,
                             const float *mean, const float *rstd, float *dx, float *dgamma,
                             float *dbeta, int64_t rows, int64_t cols);
@@ -83,4 +87,8 @@ void sc_segment_reduce(int op, int64_t rows, const int32_t *indptr, const int32_
                        const float *X, int64_t F, float *out, int32_t *argmax);
 void sc_segment_max_backward(int64_t rows, const int32_t *gather, const int32_t *argmax,
                              const float *dout, int64_t F, float *dx);
+/* Validate CSR arrays: 0 = fine (max_index receives the largest index, -1 if none), else the
+ * number of the broken rule (see the TypeScript guard in src/kernels/native/index.ts). */
+int sc_csr_check(int64_t rows, const int32_t *indptr, int64_t ptr_len, const int32_t *indices,
+                 int64_t indices_len, int64_t *max_index);
 #endif

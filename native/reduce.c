@@ -35,9 +35,16 @@ void sc_reduce(int op, const float *x, int64_t outer, int64_t r, int64_t inner, 
     float *po = out + o * inner;
     const float *px = x + o * r * inner;
     if (op == SC_SUM) {
-      for (int64_t i = 0; i < inner; i++) po[i] = 0;
-      for (int64_t k = 0; k < r; k++)
-        for (int64_t i = 0; i < inner; i++) po[i] += px[k * inner + i];
+      /* Double accumulators, like the contiguous path and the reference (a bias gradient sums
+       * a whole batch here). Columns go in chunks so the accumulators stay in L1. */
+      double acc[256];
+      for (int64_t i0 = 0; i0 < inner; i0 += 256) {
+        int64_t w = inner - i0 < 256 ? inner - i0 : 256;
+        for (int64_t i = 0; i < w; i++) acc[i] = 0;
+        for (int64_t k = 0; k < r; k++)
+          for (int64_t i = 0; i < w; i++) acc[i] += px[k * inner + i0 + i];
+        for (int64_t i = 0; i < w; i++) po[i0 + i] = (float)acc[i];
+      }
     } else {
       int32_t *pa = argmax ? argmax + o * inner : 0;
       for (int64_t i = 0; i < inner; i++) { po[i] = -INFINITY; if (pa) pa[i] = 0; }
@@ -98,7 +105,7 @@ void sc_softmax_backward(const float *y, const float *dy, float *dx, int64_t row
 }
 
 void sc_layer_norm(const float *x, const float *gamma, const float *beta, float *y, float *mean,
-                   float *rstd, int64_t rows, int64_t cols, float eps) {
+                   float *rstd, int64_t rows, int64_t cols, double eps) {
   int nt = sc_threads_for(rows * cols * 3);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
   for (int64_t i = 0; i < rows; i++) {

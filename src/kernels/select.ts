@@ -41,12 +41,17 @@ function native(): { backend: Backend | null; reason: string | null; addon: Nati
   return nativeState;
 }
 
+/** More threads than this only oversubscribes the cores (and far more cannot be created). */
+export function maxThreads(): number {
+  return 4 * availableParallelism();
+}
+
 function threadsFromEnv(): number {
   const v = process.env.SPARSE_COUPLING_THREADS;
   if (v === undefined || v === '') return availableParallelism();
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new ArgumentError(`SPARSE_COUPLING_THREADS must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1 || n > maxThreads()) {
+    throw new ArgumentError(`SPARSE_COUPLING_THREADS must be an integer from 1 to ${maxThreads()} (4 × the cores), got '${v}'`);
   }
   return n;
 }
@@ -89,7 +94,9 @@ export function setBackend(name: BackendName): void {
 
 /** Set the native kernels' thread count (the js backend is single-threaded). */
 export function setThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setThreads: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > maxThreads()) {
+    throw new ArgumentError(`setThreads: n must be an integer from 1 to ${maxThreads()} (4 × the cores), got ${n}`);
+  }
   const nb = native().backend;
   if (nb) nb.setThreads(n);
 }

@@ -6,7 +6,7 @@ import { ArgumentError } from '../errors.ts';
 import { BinaryOp, UnaryOp } from '../kernels/backend.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
-import { broadcastShapes, broadcastStrides, sizeOf } from '../tensor/shape.ts';
+import { broadcastShapes, broadcastStrides, checkKernelRank, sizeOf } from '../tensor/shape.ts';
 import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { sumTo } from './reduce.ts';
@@ -59,6 +59,7 @@ export function affine(x: Tensor, scale: number, shift = 0): Tensor {
 
 function binaryOp(op: BinaryOp, name: string, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
+  checkKernelRank(shape.length, name);
   const out = uninitialised(sizeOf(shape));
   backend().binary(op, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out, Int32Array.from(shape));
   const y = new Tensor(out, shape);
@@ -106,6 +107,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, 'where', 'a');
   const B = asTensor(b, 'where', 'b');
   const shape = broadcastShapes(broadcastShapes(cond.shape, A.shape, 'where'), B.shape, 'where');
+  checkKernelRank(shape.length, 'where');
   const out = uninitialised(sizeOf(shape));
   backend().where(
     cond.data, broadcastStrides(cond.shape, shape), A.data, broadcastStrides(A.shape, shape),

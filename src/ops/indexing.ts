@@ -17,6 +17,7 @@ export function asInt32(idx: Indices, op: string, arg: string): Int32Array {
     for (let i = 0; i < idx.length; i++) {
       const v = idx[i];
       if (!Number.isInteger(v)) throw new DTypeError(`${op}: ${arg}[${i}] must be an integer, got ${v}`);
+      if (v !== (v | 0)) throw new IndexError(`${op}: ${arg}[${i}] = ${v} does not fit a 32-bit index`);
       out[i] = v;
     }
   } else {
@@ -37,8 +38,8 @@ export function toIndices(idx: Indices, limit: number, op: string, arg: string):
 
 function rowsOf(x: Tensor, op: string): [number, number] {
   if (x.rank < 1) throw new ShapeError(`${op}: x must have at least one axis, got a scalar`);
-  const rows = x.shape[0];
-  return [rows, rows === 0 ? 0 : x.size / rows];
+  // The row width from the shape, so a tensor with no rows still has its width.
+  return [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)];
 }
 
 /**

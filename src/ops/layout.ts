@@ -2,7 +2,7 @@
 import { ArgumentError, IndexError, ShapeError, fmtShape } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
 import { record } from '../tensor/autograd.ts';
-import { broadcastShapes, broadcastStrides, checkShape, contiguousStrides, normAxis, sameShape, sizeOf, type Shape } from '../tensor/shape.ts';
+import { broadcastShapes, broadcastStrides, checkKernelRank, checkShape, contiguousStrides, normAxis, sameShape, sizeOf, type Shape } from '../tensor/shape.ts';
 import { uninitialised } from '../tensor/alloc.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { sumTo } from './reduce.ts';
@@ -30,7 +30,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 /** Copy x's data read through `strides` (from `offset`) into a new contiguous tensor of `shape`. */
-function gatherStrided(x: Tensor, shape: Shape, strides: Int32Array, offset: number): Tensor {
+function gatherStrided(x: Tensor, shape: Shape, strides: Int32Array, offset: number, op: string): Tensor {
+  checkKernelRank(shape.length, op);
   const out = uninitialised(sizeOf(shape));
   backend().stridedCopy(x.data, offset, strides, out, 0, Int32Array.from(contiguousStrides(shape)), Int32Array.from(shape));
   return new Tensor(out, shape);
@@ -44,7 +45,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
     throw new ShapeError(`broadcastTo: ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}`);
   }
   if (sameShape(x.shape, shape)) return x;
-  const y = gatherStrided(x, shape, broadcastStrides(x.shape, shape), 0);
+  const y = gatherStrided(x, shape, broadcastStrides(x.shape, shape), 0, 'broadcastTo');
   return record(y, 'broadcastTo', [x], (g) => [sumTo(g, x.shape)]);
 }
 
@@ -57,7 +58,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (d.every((a, i) => a === i)) return x;
   const own = contiguousStrides(x.shape);
   const shape = d.map((a) => x.shape[a]);
-  const y = gatherStrided(x, shape, Int32Array.from(d.map((a) => own[a])), 0);
+  const y = gatherStrided(x, shape, Int32Array.from(d.map((a) => own[a])), 0, 'permute');
   const inverse = new Array<number>(d.length);
   d.forEach((a, i) => (inverse[a] = i));
   return record(y, 'permute', [x], (g) => [permute(g, inverse)]);
@@ -97,7 +98,7 @@ export function slice(x: Tensor, ranges: ReadonlyArray<readonly [number, number]
     shape.push(e - s);
   });
   const offset = starts.reduce((acc, s, i) => acc + s * own[i], 0);
-  const y = gatherStrided(x, shape, Int32Array.from(own), offset);
+  const y = gatherStrided(x, shape, Int32Array.from(own), offset, 'slice');
   return record(y, 'slice', [x], (g) => {
     const dx = new Float32Array(x.size);
     backend().stridedCopy(g.data, 0, Int32Array.from(contiguousStrides(shape)), dx, offset, Int32Array.from(own), Int32Array.from(shape));
@@ -116,6 +117,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
       throw new ShapeError(`concat: xs[${i}] has shape ${fmtShape(x.shape)} but xs[0] has ${fmtShape(first.shape)} (they may differ only on axis ${a})`);
     }
   });
+  checkKernelRank(first.rank, 'concat');
   const shape = [...first.shape];
   shape[a] = xs.reduce((n, x) => n + x.shape[a], 0);
   const outStrides = Int32Array.from(contiguousStrides(shape));

@@ -29,6 +29,9 @@ function checkReduction(r: string, op: string): void {
 export function crossEntropy(logits: Tensor, targets: Indices, options: CrossEntropyOptions = {}): Tensor {
   checkTensor(logits, 'crossEntropy', 'logits');
   const ignore = options.ignoreIndex ?? -100;
+  if (!Number.isInteger(ignore) || ignore !== (ignore | 0)) {
+    throw new ArgumentError(`crossEntropy: ignoreIndex must be a 32-bit integer, got ${ignore}`);
+  }
   const reduction = options.reduction ?? 'mean';
   checkReduction(reduction, 'crossEntropy');
   if (logits.rank < 1) throw new ShapeError('crossEntropy: logits must have a class axis, got a scalar');

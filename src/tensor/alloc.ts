@@ -16,13 +16,15 @@ export function setPoisonUninitialised(on: boolean): void {
   poison = on;
 }
 
-type NodeBuffer = { allocUnsafeSlow(size: number): Uint8Array };
+type NodeBuffer = { allocUnsafeSlow(size: number): Uint8Array; constants?: { MAX_LENGTH: number } };
 const NodeBufferClass: NodeBuffer | undefined = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+// Buffers stop at Node's limit (4 GiB on 64-bit); larger outputs take the zero-filled path.
+const UNINIT_MAX_BYTES = NodeBufferClass?.constants?.MAX_LENGTH ?? 0;
 
 /** A Float32Array of n elements whose contents are unspecified (the caller overwrites all). */
 export function uninitialised(n: number): Float32Array {
   let out: Float32Array;
-  if (n >= UNINIT_MIN_ELEMENTS && NodeBufferClass) {
+  if (n >= UNINIT_MIN_ELEMENTS && NodeBufferClass && n * 4 <= UNINIT_MAX_BYTES) {
     const b = NodeBufferClass.allocUnsafeSlow(n * 4);
     out = new Float32Array(b.buffer, b.byteOffset, n);
   } else {

@@ -7,7 +7,7 @@
  */
 import { AutogradError, ShapeError, fmtShape } from '../errors.ts';
 import { backend } from '../kernels/select.ts';
-import { contiguousStrides, sameShape } from './shape.ts';
+import { sameShape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
 export type GradFn = (grad: Tensor) => ReadonlyArray<Tensor | null>;
@@ -65,10 +65,10 @@ function accumulate(into: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
     into.set(t, g);
     return;
   }
+  // Same shapes: add as flat vectors (any rank).
   const sum = new Float32Array(g.size);
-  const s = contiguousStrides(g.shape);
-  const strides = Int32Array.from(s);
-  backend().binary(0 /* Add */, prev.data, strides, g.data, strides, sum, Int32Array.from(g.shape));
+  const one = Int32Array.of(1);
+  backend().binary(0 /* Add */, prev.data, one, g.data, one, sum, Int32Array.of(g.size));
   into.set(t, new Tensor(sum, g.shape));
 }
 

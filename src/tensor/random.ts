@@ -25,12 +25,21 @@ export class Generator {
   seed(seed: number): void {
     if (!Number.isInteger(seed)) throw new ArgumentError(`Generator.seed: seed must be an integer, got ${seed}`);
     let st = seed | 0;
-    // Mix the high part of large seeds in too.
-    st ^= Math.floor(seed / 2 ** 32) | 0;
     for (let i = 0; i < 4; i++) {
       const [n, v] = splitmix32(st);
       st = n;
       this.s[i] = v;
+    }
+    // Seeds beyond 32 bits (and negative ones) also mix in their high part, through its own
+    // splitmix stream so that no two integers share a state. Seeds in [0, 2^32) are unchanged.
+    const hi = Math.floor(seed / 2 ** 32);
+    if (hi !== 0) {
+      let sh = (hi | 0) ^ 0x5bd1e995;
+      for (let i = 0; i < 4; i++) {
+        const [n, v] = splitmix32(sh);
+        sh = n;
+        this.s[i] ^= v;
+      }
     }
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
     this.spareNormal = null;

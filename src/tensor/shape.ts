@@ -47,6 +47,15 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   return out;
 }
 
+/** Largest rank the strided kernels take (broadcasting, where, permute, slice). */
+export const MAX_KERNEL_RANK = 8;
+
+export function checkKernelRank(rank: number, op: string): void {
+  if (rank > MAX_KERNEL_RANK) {
+    throw new ShapeError(`${op}: rank ${rank} is above the ${MAX_KERNEL_RANK} axes the strided kernels take; reshape to fewer axes first`);
+  }
+}
+
 /** Element strides for reading a contiguous tensor of `shape` as if it had `outShape`. */
 export function broadcastStrides(shape: Shape, outShape: Shape): Int32Array {
   const rank = outShape.length;

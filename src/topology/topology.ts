@@ -9,7 +9,6 @@
  * Never write into `indptr` or `indices`: topologies are shared through caches.
  */
 import { TopologyError } from '../errors.ts';
-import { registerValidCSR } from '../kernels/csr-registry.ts';
 
 export interface BlockView {
   /** Tile size b: tiles are b × b (edge tiles at the borders may be smaller). */
@@ -52,8 +51,8 @@ export class Topology {
   private readonly cachedBlocks = new Map<number, BlockView>();
 
   /**
-   * Wrap CSR arrays. They are validated (sorted, unique, in range) unless `trusted` is set by
-   * a constructor of this library that builds them correct by construction.
+   * Wrap CSR arrays. They are copied and validated (sorted, unique, in range) unless `trusted`
+   * is set by a constructor of this library that builds them correct by construction.
    */
   constructor(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, options: { origin?: string; trusted?: boolean } = {}) {
     const op = options.origin ?? 'Topology';
@@ -63,11 +62,12 @@ export class Topology {
     if (!(indices instanceof Int32Array)) fail(op, `indices must be an Int32Array, got ${(indices as object)?.constructor?.name ?? typeof indices}`);
     this.rows = rows;
     this.cols = cols;
-    this.indptr = indptr;
-    this.indices = indices;
+    // A user's arrays are copied (validation is O(nnz) anyway), so writing to them later cannot
+    // change this immutable value; the library's own constructors hand over fresh arrays.
+    this.indptr = options.trusted ? indptr : indptr.slice();
+    this.indices = options.trusted ? indices : indices.slice();
     this.origin = options.origin ?? 'fromCSR';
     if (!options.trusted) this.validate(op);
-    registerValidCSR(indptr, indices, rows, cols);
   }
 
   private validate(op: string): void {

@@ -35,7 +35,7 @@ export function unaryScalar(op: UnaryOp, x: number, p0: number, p1: number): num
     case UnaryOp.Tanh: return Math.tanh(x);
     case UnaryOp.Sigmoid: return sigmoid(x);
     case UnaryOp.Pow: return Math.pow(x, p0);
-    case UnaryOp.Clamp: return x < p0 ? p0 : x > p1 ? p1 : x;
+    case UnaryOp.Clamp: return x < Math.fround(p0) ? Math.fround(p0) : x > Math.fround(p1) ? Math.fround(p1) : x;
     case UnaryOp.Affine: return x * p0 + p1;
   }
 }
@@ -59,7 +59,7 @@ export function unaryDerivative(op: UnaryOp, x: number, y: number, p0: number, p
     case UnaryOp.Sigmoid: return y * (1 - y);
     case UnaryOp.Pow: return p0 === 0 ? 0 : p0 * Math.pow(x, p0 - 1);
     // The gradient passes inside the closed interval, as in PyTorch.
-    case UnaryOp.Clamp: return x >= p0 && x <= p1 ? 1 : 0;
+    case UnaryOp.Clamp: return x >= Math.fround(p0) && x <= Math.fround(p1) ? 1 : 0;
     case UnaryOp.Affine: return p0;
   }
 }

@@ -29,6 +29,7 @@ export interface NativeAddon {
   edgeSoftmaxBackward(...a: unknown[]): void;
   segmentReduce(...a: unknown[]): void;
   segmentMaxBackward(...a: unknown[]): void;
+  csrCheck(rows: number, indptr: Int32Array, indices: Int32Array | null): number;
   setThreads(n: number): void;
   threads(): number;
   buildInfo(): { simd: string; openmp: number; maxThreads: number };
