@@ -36,31 +36,59 @@ export interface LoadReport {
   mismatched: Array<{ name: string; expected: readonly number[]; got: readonly number[] }>;
 }
 
+function holdsModel(v: unknown): boolean {
+  return v instanceof Module || v instanceof Tensor;
+}
+
+/** Refuse containers the discovery does not walk, when they hold modules or tensors. */
+function checkContainer(owner: Module, key: string, value: unknown): void {
+  if (value === null || typeof value !== 'object' || value instanceof Tensor || ArrayBuffer.isView(value)) return;
+  let inside = false;
+  if (value instanceof Map) inside = [...value.values()].some(holdsModel);
+  else if (value instanceof Set) inside = [...value].some(holdsModel);
+  else if (Object.getPrototypeOf(value) === Object.prototype) inside = Object.values(value).some(holdsModel);
+  if (inside) {
+    throw new ArgumentError(`${owner.constructor.name}.${key}: modules and parameters inside a ${(value as object).constructor?.name ?? 'object'} are not discovered; use a field or an array (ModuleList-style) instead`);
+  }
+}
+
 export abstract class Module {
   /** Training mode (dropout active). Set with train() / eval(). */
   training = true;
 
   abstract forward(...inputs: never[]): unknown;
 
-  /** Direct children: fields holding a Module, or arrays of Modules (named by index). */
+  /**
+   * Direct children: fields holding a Module, or arrays of Modules (named by index; null
+   * entries are skipped). Other containers (Map, Set, plain objects) holding modules or
+   * parameters are refused rather than silently missed.
+   */
   *namedChildren(): Generator<[string, Module]> {
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) yield [key, value];
-      else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
-        for (let i = 0; i < value.length; i++) yield [`${key}.${i}`, value[i] as Module];
-      }
+      else if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (value[i] instanceof Module) yield [`${key}.${i}`, value[i] as Module];
+      } else checkContainer(this, key, value);
     }
   }
 
-  /** Every module below and including this one, with its dotted prefix ('' for this one). */
-  *namedModules(prefix = ''): Generator<[string, Module]> {
+  /** Every module below and including this one, each once, with its dotted prefix. */
+  *namedModules(prefix = '', seen: Set<Module> = new Set()): Generator<[string, Module]> {
+    // A module reached twice (shared, or a back-reference to a parent) is listed once.
+    if (seen.has(this)) return;
+    seen.add(this);
     yield [prefix, this];
-    for (const [name, child] of this.namedChildren()) yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
+    for (const [name, child] of this.namedChildren()) yield* child.namedModules(prefix ? `${prefix}.${name}` : name, seen);
   }
 
-  /** Own fields of one kind (Parameter or Buffer), null fields skipped. */
+  /** Own fields of one kind (Parameter or Buffer), also inside arrays (named by index). */
   private *ownTensors<T extends Tensor>(kind: new (...a: never[]) => T): Generator<[string, T]> {
-    for (const [key, value] of Object.entries(this)) if (value instanceof kind) yield [key, value];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof kind) yield [key, value];
+      else if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (value[i] instanceof kind) yield [`${key}.${i}`, value[i] as T];
+      }
+    }
   }
 
   *namedParameters(): Generator<[string, Parameter]> {
@@ -80,8 +108,13 @@ export abstract class Module {
   }
 
   *namedBuffers(): Generator<[string, Buffer]> {
+    const seen = new Set<Tensor>();
     for (const [prefix, m] of this.namedModules()) {
-      for (const [key, b] of m.ownTensors(Buffer)) yield [prefix ? `${prefix}.${key}` : key, b];
+      for (const [key, b] of m.ownTensors(Buffer)) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        yield [prefix ? `${prefix}.${key}` : key, b];
+      }
     }
   }
 

@@ -24,6 +24,10 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     }
   }
 
+  protected stateNames(): readonly string[] {
+    return ['exp_avg', 'exp_avg_sq'];
+  }
+
   protected update(p: Tensor, grad: Float32Array, o: AdamOptions, step: number): void {
     const s = this.stateOf(p, ['exp_avg', 'exp_avg_sq']);
     const [b1, b2] = o.betas;

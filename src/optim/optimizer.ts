@@ -51,6 +51,9 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Check one group's options; throw a named error for a bad value. */
   protected abstract validate(options: O, group: number): void;
 
+  /** Names of the state arrays a parameter needs under these options (for loadStateDict). */
+  protected abstract stateNames(options: O): readonly string[];
+
   /** Update one parameter with its gradient. */
   protected abstract update(p: Tensor, grad: Float32Array, options: O, step: number): void;
 
@@ -102,30 +105,45 @@ export abstract class Optimizer<O extends { lr: number }> {
     };
   }
 
+  /**
+   * Restore a state dict. Everything is checked first (counts, options, each parameter's step
+   * and state arrays); on any error nothing changes.
+   */
   loadStateDict(sd: OptimizerState): void {
     const ps = this.ordered();
+    const fail = (msg: string): never => {
+      throw new ArgumentError(`${this.name}.loadStateDict: ${msg}`);
+    };
     if (!sd || !Array.isArray(sd.state) || sd.state.length !== ps.length || !Array.isArray(sd.groups) || sd.groups.length !== this.groups.length) {
-      throw new ArgumentError(`${this.name}.loadStateDict: expected state for ${ps.length} parameters in ${this.groups.length} groups`);
+      fail(`expected state for ${ps.length} parameters in ${this.groups.length} groups`);
     }
-    sd.groups.forEach((o, i) => {
-      const options = { ...this.groups[i].options, ...(o as Partial<O>) };
-      this.validate(options, i);
-      this.groups[i].options = options;
+    const options = sd.groups.map((o, i) => {
+      const merged = { ...this.groups[i].options, ...(o as Partial<O>) };
+      this.validate(merged, i);
+      return merged;
     });
-    this.state.clear();
-    this.steps.clear();
+    const groupOf = this.groups.flatMap((g, gi) => g.params.map(() => gi));
+    const state = new Map<Tensor, Record<string, Float32Array>>();
+    const steps = new Map<Tensor, number>();
     sd.state.forEach((s, i) => {
       if (!s) return;
       const p = ps[i];
+      const step = s.step;
+      if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) fail(`parameter ${i} has step ${String(step)}, expected an integer >= 1`);
       const st: Record<string, Float32Array> = {};
-      for (const [k, v] of Object.entries(s)) {
-        if (k === 'step') continue;
-        if (!Array.isArray(v) || v.length !== p.size) throw new ArgumentError(`${this.name}.loadStateDict: state '${k}' of parameter ${i} has ${Array.isArray(v) ? v.length : 'no'} values, expected ${p.size}`);
-        st[k] = Float32Array.from(v);
+      for (const name of this.stateNames(options[groupOf[i]])) {
+        const v = s[name];
+        if (!Array.isArray(v) || v.length !== p.size) fail(`state '${name}' of parameter ${i} has ${Array.isArray(v) ? v.length : 'no'} values, expected ${p.size}`);
+        st[name] = Float32Array.from(v as number[]);
       }
-      this.state.set(p, st);
-      this.steps.set(p, Number(s.step) || 0);
+      state.set(p, st);
+      steps.set(p, step as number);
     });
+    options.forEach((o, i) => (this.groups[i].options = o));
+    this.state.clear();
+    this.steps.clear();
+    for (const [p, st] of state) this.state.set(p, st);
+    for (const [p, t] of steps) this.steps.set(p, t);
   }
 
   /** Current learning rate of each group. */

@@ -25,16 +25,22 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  protected update(p: Tensor, grad: Float32Array, o: SGDOptions, step: number): void {
+  protected stateNames(o: SGDOptions): readonly string[] {
+    return o.momentum !== 0 ? ['momentum_buffer'] : [];
+  }
+
+  protected update(p: Tensor, grad: Float32Array, o: SGDOptions): void {
     const x = p.data;
     const n = p.size;
+    // As in PyTorch, a new momentum buffer starts as the gradient itself (no dampening).
+    const fresh = o.momentum !== 0 && !this.state.get(p)?.momentum_buffer;
+    if (fresh) this.state.delete(p);
     const buf = o.momentum !== 0 ? this.stateOf(p, ['momentum_buffer']).momentum_buffer : null;
     for (let i = 0; i < n; i++) {
       let d = grad[i];
       if (o.weightDecay !== 0) d += o.weightDecay * x[i];
       if (buf) {
-        // The first step seeds the buffer with the gradient itself (no dampening).
-        buf[i] = step === 1 ? d : o.momentum * buf[i] + (1 - o.dampening) * d;
+        buf[i] = fresh ? d : o.momentum * buf[i] + (1 - o.dampening) * d;
         d = o.nesterov ? d + o.momentum * buf[i] : buf[i];
       }
       x[i] -= o.lr * d;

@@ -85,7 +85,10 @@ export function fit<B>(o: FitOptions<B>): FitResult {
     history.push(m);
     o.onMetrics?.(m);
   };
-  const params = o.model.parameters();
+  // Clip and measure what the optimiser trains; zero every model gradient so frozen parameters
+  // do not accumulate across steps.
+  const params = o.optimizer.groups.flatMap((g) => g.params);
+  const modelParams = o.model.parameters();
   const logEvery = o.logEvery ?? 1;
   let step = 0;
   let epoch = 0;
@@ -105,11 +108,12 @@ export function fit<B>(o: FitOptions<B>): FitResult {
     const v = m[es.metric];
     if (typeof v !== 'number') throw new ArgumentError(`fit: evaluate() returned no metric '${es.metric}' for early stopping`);
     const delta = es.minDelta ?? 0;
-    const better = best === null || (es.mode === 'min' ? v < best.value - delta : v > best.value + delta);
+    // A NaN metric never counts as an improvement (and never becomes the best).
+    const better = !Number.isNaN(v) && (best === null || (es.mode === 'min' ? v < best.value - delta : v > best.value + delta));
     if (better) {
       best = { step, value: v };
       sinceBest = 0;
-      if (es.restoreBest) bestWeights = params.map((p) => p.data.slice());
+      if (es.restoreBest) bestWeights = modelParams.map((p) => p.data.slice());
     } else if (++sinceBest > es.patience) {
       stop = true;
       stoppedEarly = true;
@@ -122,6 +126,7 @@ export function fit<B>(o: FitOptions<B>): FitResult {
     let examples = 0;
     for (const batch of o.batches(epoch)) {
       o.optimizer.zeroGrad();
+      o.model.zeroGrad();
       const r = o.step(batch);
       r.loss.backward();
       const gradNorm = o.clipNorm !== undefined ? clipGradNorm(params, o.clipNorm) : undefined;
@@ -148,7 +153,7 @@ export function fit<B>(o: FitOptions<B>): FitResult {
   }
   if (es?.restoreBest && bestWeights) {
     const w = bestWeights as Float32Array[];
-    params.forEach((p, i) => p.data.set(w[i]));
+    modelParams.forEach((p, i) => p.data.set(w[i]));
   }
   return { steps: step, epochs: epoch, history, stoppedEarly, best };
 }

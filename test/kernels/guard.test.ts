@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { UnaryOp } from '../../src/kernels/backend.ts';
 import * as sc from '../../src/index.ts';
 import { BackendError, Generator, getBackend } from '../../src/index.ts';
 
@@ -23,7 +24,7 @@ describe('native guard', () => {
     assert.throws(() => native.gemm(1, 2, 1, 1, one, 1, false, new Float32Array(2), 2, false, 0, new Float32Array(2), -1), BackendError);
     assert.throws(() => native.gemm(-1, 1, 1, 1, one, 1, false, one, 1, false, 0, one, 1), BackendError);
     assert.throws(() => native.softmax(one, one, -1, -1, false), BackendError);
-    assert.throws(() => native.unary(99, one, one, 1, 0, 0), /unknown op/);
+    assert.throws(() => native.unary(99 as UnaryOp, one, one, 1, 0, 0), /unknown op/);
   });
   it('counts whole rows when checking gather and scatter indices', () => {
     assert.throws(() => native.gatherRows(new Float32Array(10), I(3), 1, 3, new Float32Array(3)), BackendError);
