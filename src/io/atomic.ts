@@ -9,7 +9,7 @@
  * A SIGKILL can still leave a `.<name>.<pid>.<random>.tmp` file behind: it is never read as the
  * target, and a later save uses a fresh name.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -24,13 +24,27 @@ export function tempPathFor(path: string): string {
   return join(dirname(abs), `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** The file a save should replace: through symlinks to the real file, if there is one. */
+function existingTarget(path: string): { target: string; mode: number | null } {
+  const abs = resolve(path);
+  try {
+    const real = realpathSync(abs);
+    return { target: real, mode: statSync(real).mode & 0o7777 };
+  } catch {
+    return { target: abs, mode: null };
+  }
+}
+
 export function atomicWriteFile(path: string, data: Uint8Array): void {
-  const target = resolve(path);
+  // Replacing a symlink's target (not the link) and keeping the old file's permissions is
+  // what an in-place save would have done.
+  const { target, mode } = existingTarget(path);
   const tmp = tempPathFor(target);
   // 'wx': never follow or reuse an existing file at the temporary name.
   const fd = openSync(tmp, 'wx', 0o666);
   let fdOpen = true;
   try {
+    if (mode !== null) chmodSync(tmp, mode);
     for (let off = 0; off < data.byteLength; ) {
       off += writeSync(fd, data, off, Math.min(WRITE_CHUNK, data.byteLength - off));
     }

@@ -1,7 +1,7 @@
 /** atomicWriteFile: content, replacement, temporary names, cleanup. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { atomicWriteFile, tempPathFor } from '../../src/io/atomic.ts';
@@ -41,4 +41,21 @@ test('a failure removes the temporary file and keeps the target', (t) => {
   assert.throws(() => atomicWriteFile(p, { byteLength: 10 } as never), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.equal(readFileSync(p, 'utf8'), 'previous');
   assert.deepEqual(readdirSync(dir), ['target']);
+});
+
+test('a save through a symlink replaces the real file and keeps its permissions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-atomic-link-'));
+  try {
+    const real = join(dir, 'real.bin');
+    const link = join(dir, 'link.bin');
+    writeFileSync(real, 'old');
+    chmodSync(real, 0o640);
+    symlinkSync(real, link);
+    atomicWriteFile(link, new TextEncoder().encode('new'));
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readFileSync(real, 'utf8'), 'new');
+    assert.equal(statSync(real).mode & 0o777, 0o640);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
