@@ -3,7 +3,7 @@
  * layouts), with a JSON config in the file's metadata so the model can be rebuilt from the
  * file alone. Writes are atomic (see atomic.ts).
  */
-import { FormatError } from '../errors.ts';
+import { ArgumentError, FormatError } from '../errors.ts';
 import type { LoadReport, Module } from '../nn/module.ts';
 import { readSafetensors, toTensor, writeSafetensors } from './safetensors.ts';
 import type { Tensor } from '../tensor/tensor.ts';
@@ -13,10 +13,17 @@ const FORMAT_KEY = 'sparse_coupling.format';
 
 /** Write `model`'s parameters and buffers, plus `config` (any JSON value), to `path`. */
 export function saveModel(path: string, model: Module, config: unknown = {}, metadata: Record<string, string> = {}): void {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(config ?? {});
+  } catch (e) {
+    throw new ArgumentError(`saveModel: config must be JSON-serialisable: ${(e as Error).message}`);
+  }
+  if (json === undefined) throw new ArgumentError(`saveModel: config must be JSON-serialisable, got a ${typeof config}`);
   writeSafetensors(path, model.stateDict(), {
     ...metadata,
     [FORMAT_KEY]: '1',
-    [CONFIG_KEY]: JSON.stringify(config ?? {}),
+    [CONFIG_KEY]: json,
   });
 }
 

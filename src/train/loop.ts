@@ -88,7 +88,8 @@ export function fit<B>(o: FitOptions<B>): FitResult {
   // Clip and measure what the optimiser trains; zero every model gradient so frozen parameters
   // do not accumulate across steps.
   const params = o.optimizer.groups.flatMap((g) => g.params);
-  const modelParams = o.model.parameters();
+  // Early stopping's best weights: every parameter and buffer of the model.
+  const modelParams = Object.values(o.model.stateDict());
   const logEvery = o.logEvery ?? 1;
   let step = 0;
   let epoch = 0;
