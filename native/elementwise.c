@@ -127,7 +127,7 @@ void sc_unary_backward(int op, const float *x, const float *y, const float *dy, 
           idx[d]++;                                                                     \
           for (int s = 0; s < NARR; s++) off[s] += st[s][d];                            \
           if (idx[d] < shape[d]) break;                                                 \
-          for (int s = 0; s < NARR; s++) off[s] -= st[s][d] * shape[d];                 \
+          for (int s = 0; s < NARR; s++) off[s] -= (int64_t)st[s][d] * shape[d];                 \
           idx[d] = 0;                                                                   \
         }                                                                               \
       }                                                                                 \
