@@ -91,16 +91,20 @@ export abstract class Module {
     }
   }
 
-  *namedParameters(): Generator<[string, Parameter]> {
+  /** Tensors of one kind in every module, by dotted name; one shared by two modules is listed once. */
+  private *namedOfKind<T extends Tensor>(kind: new (...a: never[]) => T): Generator<[string, T]> {
     const seen = new Set<Tensor>();
     for (const [prefix, m] of this.namedModules()) {
-      for (const [key, p] of m.ownTensors(Parameter)) {
-        // A parameter shared by two modules is listed (and updated) once.
-        if (seen.has(p)) continue;
-        seen.add(p);
-        yield [prefix ? `${prefix}.${key}` : key, p];
+      for (const [key, t] of m.ownTensors(kind)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        yield [prefix ? `${prefix}.${key}` : key, t];
       }
     }
+  }
+
+  *namedParameters(): Generator<[string, Parameter]> {
+    yield* this.namedOfKind(Parameter);
   }
 
   parameters(): Parameter[] {
@@ -108,14 +112,7 @@ export abstract class Module {
   }
 
   *namedBuffers(): Generator<[string, Buffer]> {
-    const seen = new Set<Tensor>();
-    for (const [prefix, m] of this.namedModules()) {
-      for (const [key, b] of m.ownTensors(Buffer)) {
-        if (seen.has(b)) continue;
-        seen.add(b);
-        yield [prefix ? `${prefix}.${key}` : key, b];
-      }
-    }
+    yield* this.namedOfKind(Buffer);
   }
 
   /** Total number of parameter values (shared parameters counted once). */
