@@ -1,6 +1,6 @@
 /** Reference elementwise kernels: unary functions, broadcast binary ops, where. */
 import { BinaryOp, UnaryOp } from '../backend.ts';
-import { forEachStrided } from './strided.ts';
+import { forEachRow, lastStrides } from './strided.ts';
 
 const INV_SQRT2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -88,9 +88,10 @@ export function binary(
   op: BinaryOp, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array,
   out: Float32Array, shape: Int32Array,
 ): void {
+  const [sa, sb] = lastStrides(shape, [aStrides, bStrides]);
   let o = 0;
-  forEachStrided(shape, [aStrides, bStrides], (ia, ib) => {
-    out[o++] = binaryScalar(op, a[ia], b[ib]);
+  forEachRow(shape, [aStrides, bStrides], ([ia, ib], inner) => {
+    for (let i = 0; i < inner; i++) out[o++] = binaryScalar(op, a[ia + i * sa], b[ib + i * sb]);
   });
 }
 
@@ -98,8 +99,9 @@ export function where(
   cond: Float32Array, cStrides: Int32Array, a: Float32Array, aStrides: Int32Array,
   b: Float32Array, bStrides: Int32Array, out: Float32Array, shape: Int32Array,
 ): void {
+  const [sc, sa, sb] = lastStrides(shape, [cStrides, aStrides, bStrides]);
   let o = 0;
-  forEachStrided(shape, [cStrides, aStrides, bStrides], (ic, ia, ib) => {
-    out[o++] = cond[ic] !== 0 ? a[ia] : b[ib];
+  forEachRow(shape, [cStrides, aStrides, bStrides], ([ic, ia, ib], inner) => {
+    for (let i = 0; i < inner; i++) out[o++] = cond[ic + i * sc] !== 0 ? a[ia + i * sa] : b[ib + i * sb];
   });
 }
