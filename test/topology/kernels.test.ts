@@ -54,7 +54,7 @@ function compare(name: string, run: (b: Backend) => Float32Array | Int32Array, r
 describe('sparse kernels: native vs js', () => {
   for (const [label, t] of cases) {
     it(`spmm, sddmm, edge softmax, segment reductions: ${label}`, () => {
-      for (const [heads, dim] of [[1, 1], [1, 64], [1, 37], [2, 16], [3, 5]]) {
+      for (const [heads, dim] of [[1, 1], [1, 64], [1, 37], [1, 128], [1, 200], [2, 16], [3, 5]]) {
         const F = heads * dim;
         const X = randomArray(t.cols * F, g, 3);
         const A = randomArray(t.rows * F, g, 3);
