@@ -122,7 +122,8 @@ export function compose(a: Topology, b: Topology): Topology {
   return new Topology(rows, cols, indptr, out.slice(0, w), { origin: `compose(${a.origin}, ${b.origin})`, trusted: true });
 }
 
-function indexList(op: string, what: string, list: ArrayLike<number>, bound: number): Int32Array {
+/** A user's list of row or column numbers as an Int32Array, each checked to be in [0, bound). */
+export function indexList(op: string, what: string, list: ArrayLike<number>, bound: number): Int32Array {
   if (list === null || typeof list !== 'object' || typeof list.length !== 'number') fail(op, `${what} must be an array of integers, got ${String(list)}`);
   const out = new Int32Array(list.length);
   for (let k = 0; k < list.length; k++) {

@@ -25,6 +25,7 @@
  */
 import { TopologyError } from '../errors.ts';
 import { Generator, defaultGenerator } from '../tensor/random.ts';
+import { indexList } from './algebra.ts';
 import { topologyCache } from './cache.ts';
 import { Topology } from './topology.ts';
 
@@ -240,13 +241,7 @@ export function dilated(n: number, window: number, dilation: number, opts: Windo
 
 /** Sorted unique positions, each an integer in [0, n). */
 function positions(op: string, what: string, idx: ArrayLike<number>, n: number): Int32Array {
-  if (idx === null || typeof idx !== 'object' || typeof idx.length !== 'number') fail(op, `${what} must be an array of integers, got ${String(idx)}`);
-  const out = new Int32Array(idx.length);
-  for (let k = 0; k < idx.length; k++) {
-    const v = idx[k];
-    if (!Number.isInteger(v) || v < 0 || v >= n) fail(op, `${what}[${k}] = ${v} is not an integer in [0, ${n})`);
-    out[k] = v;
-  }
+  const out = indexList(op, what, idx, n);
   out.sort();
   let u = 0;
   for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[u++] = out[k];
